@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "monitor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "monitor", targets: ["monitor"]),
+        .library(name: "MonitorCore", targets: ["MonitorCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libcsv (Debian libcsv-dev): header csv.h, library libcsv.
+        .systemLibrary(
+            name: "CLibCSV",
+            path: "Sources/CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        // The core: input, codebook, weighting, estimation, tables. No printing, no exit.
+        .target(
+            name: "MonitorCore",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/MonitorCore",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // The command-line interface: one file per subcommand.
+        .executableTarget(
+            name: "monitor",
+            dependencies: [
+                "MonitorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/monitor"
+        ),
+        // Parse-stage benchmark: generates a wide respondent file and reports MB/s.
+        .executableTarget(
+            name: "monitor-bench",
+            dependencies: ["MonitorCore"],
+            path: "Sources/monitor-bench"
+        ),
+        .testTarget(
+            name: "MonitorCoreTests",
+            dependencies: [
+                "MonitorCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            path: "Tests/MonitorCoreTests",
+            exclude: ["Expectations"]
+        ),
+        .testTarget(
+            name: "MonitorCLITests",
+            dependencies: ["monitor"],
+            path: "Tests/MonitorCLITests"
+        ),
+    ]
+)

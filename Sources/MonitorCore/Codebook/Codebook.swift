@@ -1,0 +1,219 @@
+import Foundation
+import Yams
+
+/// A code as stored in the file and its label as printed in the report.
+/// `min`/`max` are used only by `bands` derivations.
+public struct ValueLabel: Codable, Sendable, Equatable {
+    public var code: String
+    public var label: String
+    public var min: Double?
+    public var max: Double?
+
+    public init(code: String, label: String, min: Double? = nil, max: Double? = nil) {
+        self.code = code
+        self.label = label
+        self.min = min
+        self.max = max
+    }
+}
+
+public enum VariableType: String, Codable, Sendable {
+    case id, categorical, binary, numeric, text
+}
+
+/// One column of the canonical respondent file.
+public struct Variable: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: VariableType
+    public var label: String
+    public var question: String?
+    public var required: Bool?
+    public var values: [ValueLabel]?
+    public var range: [Double]?
+    public var integer: Bool?
+
+    public var isRequired: Bool { required ?? false }
+
+    /// The valid (non-missing) values of a categorical or binary variable.
+    public var validValues: [ValueLabel] {
+        switch type {
+        case .binary: return values ?? [ValueLabel(code: "1", label: "Ja"), ValueLabel(code: "0", label: "Nee")]
+        default: return values ?? []
+        }
+    }
+}
+
+/// A multiple-response set ("meerdere antwoorden mogelijk"): binary items answered together.
+public struct ResponseSet: Codable, Sendable, Equatable {
+    public var name: String
+    public var label: String
+    public var question: String?
+    public var items: [String]
+}
+
+/// A variable the tool computes from others. Exactly one of `recode`, `any`, `bands`, `count` is set.
+public struct DerivedVariable: Codable, Sendable, Equatable {
+    public var name: String
+    public var label: String
+    /// Recode one categorical variable through `map` into `values`.
+    public var recode: String?
+    public var map: [String: String]?
+    public var values: [ValueLabel]?
+    /// Binary: 1 if any item is 1, 0 if all items are 0, missing otherwise.
+    public var any: [String]?
+    /// Numeric variable into labelled bands (`values` with inclusive `min`/`max`).
+    public var bands: String?
+    /// Numeric: the number of items equal to 1 (missing if every item is missing).
+    public var count: [String]?
+
+    public enum Kind: Sendable { case recode(String), any([String]), bands(String), count([String]) }
+
+    public var kind: Kind? {
+        let set = [recode != nil, any != nil, bands != nil, count != nil].filter { $0 }.count
+        guard set == 1 else { return nil }
+        if let recode { return .recode(recode) }
+        if let any { return .any(any) }
+        if let bands { return .bands(bands) }
+        return .count(count!)
+    }
+}
+
+/// The canonical variables of one survey's respondent file: names, types, values with Dutch labels,
+/// missing-value codes, multiple-response sets and derived variables. Loaded from `data/codebook/*.yaml`.
+public struct Codebook: Codable, Sendable, Equatable {
+    public var survey: String
+    public var label: String
+    public var wave: Int?
+    public var missing: [ValueLabel]
+    public var variables: [Variable]
+    public var sets: [ResponseSet]?
+    public var derived: [DerivedVariable]?
+
+    public func variable(_ name: String) -> Variable? { variables.first { $0.name == name } }
+    public func derivedVariable(_ name: String) -> DerivedVariable? { derived?.first { $0.name == name } }
+
+    /// Loads and checks a codebook file.
+    public static func load(path: String) throws -> Codebook {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DataError(.codebook, SourcePosition(file: path), "cannot read codebook: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws -> Codebook {
+        let codebook: Codebook
+        do {
+            codebook = try YAMLDecoder().decode(Codebook.self, from: yaml)
+        } catch {
+            throw DataError(.codebook, SourcePosition(file: file), "not a valid codebook: \(error)")
+        }
+        try codebook.check(file: file)
+        return codebook
+    }
+
+    /// Structural checks: unique names and codes, sets and derivations refer to variables of the right type.
+    public func check(file: String) throws(DataError) {
+        func fail(_ message: String) -> DataError { DataError(.codebook, SourcePosition(file: file), message) }
+        var names = Set<String>()
+        for v in variables {
+            guard names.insert(v.name).inserted else { throw fail("variable \"\(v.name)\" is defined twice") }
+            var codes = Set(missing.map(\.code))
+            for value in v.values ?? [] {
+                guard codes.insert(value.code).inserted else {
+                    throw fail("variable \"\(v.name)\": code \"\(value.code)\" is defined twice (or is a missing code)")
+                }
+            }
+            if v.type == .categorical && (v.values ?? []).isEmpty { throw fail("categorical variable \"\(v.name)\" has no values") }
+            if let r = v.range, r.count != 2 || r[0] > r[1] { throw fail("variable \"\(v.name)\": range must be [low, high]") }
+        }
+        for set in sets ?? [] {
+            for item in set.items {
+                guard variable(item)?.type == .binary else {
+                    throw fail("set \"\(set.name)\": item \"\(item)\" is not a binary variable of the codebook")
+                }
+            }
+        }
+        var known = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0.type) })
+        for d in derived ?? [] {
+            guard known[d.name] == nil else { throw fail("derived variable \"\(d.name)\" clashes with another variable") }
+            guard let kind = d.kind else {
+                throw fail("derived variable \"\(d.name)\" needs exactly one of recode, any, bands, count")
+            }
+            switch kind {
+            case .recode(let source):
+                guard known[source] == .categorical || known[source] == .binary else {
+                    throw fail("derived variable \"\(d.name)\": recode source \"\(source)\" is not a categorical variable defined before it")
+                }
+                let targets = Set((d.values ?? []).map(\.code))
+                for (from, to) in d.map ?? [:] where !targets.contains(to) {
+                    throw fail("derived variable \"\(d.name)\": \"\(from)\" maps to \"\(to)\", which is not among its values")
+                }
+                known[d.name] = .categorical
+            case .any(let items), .count(let items):
+                for item in items where known[item] != .binary {
+                    throw fail("derived variable \"\(d.name)\": \"\(item)\" is not a binary variable defined before it")
+                }
+                known[d.name] = d.any != nil ? .binary : .numeric
+            case .bands(let source):
+                guard known[source] == .numeric else {
+                    throw fail("derived variable \"\(d.name)\": bands source \"\(source)\" is not a numeric variable defined before it")
+                }
+                for value in d.values ?? [] where value.min == nil || value.max == nil {
+                    throw fail("derived variable \"\(d.name)\": band \"\(value.code)\" needs min and max")
+                }
+                known[d.name] = .categorical
+            }
+        }
+    }
+}
+
+/// A researcher's export mapping: column renames, per-variable value recodes and survey-wide missing codes.
+public struct ExportMap: Codable, Sendable, Equatable {
+    public var survey: String?
+    public var rename: [String: String]?
+    public var recode: [String: [String: String]]?
+    public var missing: [String: String]?
+
+    public init(survey: String? = nil, rename: [String: String]? = nil, recode: [String: [String: String]]? = nil,
+                missing: [String: String]? = nil) {
+        self.survey = survey
+        self.rename = rename
+        self.recode = recode
+        self.missing = missing
+    }
+
+    public static func load(path: String) throws -> ExportMap {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DataError(.codebook, SourcePosition(file: path), "cannot read mapping file: \(error.localizedDescription)")
+        }
+        do {
+            return try YAMLDecoder().decode(ExportMap.self, from: text)
+        } catch {
+            throw DataError(.codebook, SourcePosition(file: path), "not a valid mapping file: \(error)")
+        }
+    }
+
+    /// The canonical name of an export column.
+    public func canonicalName(_ exportName: String) -> String { rename?[exportName] ?? exportName }
+
+    /// The export column that holds a canonical variable, given the file's header.
+    public func exportName(for canonical: String, header: [String]) -> String {
+        if let rename, let export = rename.first(where: { $0.value == canonical })?.key, header.contains(export) {
+            return export
+        }
+        return canonical
+    }
+
+    /// The canonical code of an exported value of a variable.
+    public func canonicalValue(_ value: String, variable: String) -> String {
+        if let mapped = recode?[variable]?[value] { return mapped }
+        if let mapped = missing?[value] { return mapped }
+        return value
+    }
+}

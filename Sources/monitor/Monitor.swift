@@ -1,0 +1,60 @@
+import ArgumentParser
+import MonitorCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `monitor`: tables of the Monitor Integriteit en Veiligheid from respondent-level survey data.
+///
+/// Exit status: 0 success, 1 data error (bad input, named by file, line, column and value), 2 usage error.
+@main
+struct Monitor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "Regenerate the tables of the Monitor Integriteit en Veiligheid (agressie en intimidatie) from respondent data.",
+        discussion: """
+        Reads respondent-level CSV exports (comma, semicolon or tab; UTF-8 or Windows-1252), checks them
+        against the survey's codebook, and computes the report's tables.
+
+        Exit status: 0 success, 1 data error, 2 usage error.
+
+        Examples:
+          monitor describe data/examples/ambtsdragers-example.csv --survey ambtsdragers
+          monitor describe export.csv --survey ambtsdragers --map data/maps/example-spss-export.yaml
+          monitor describe any-file.csv
+        """,
+        version: "0.1.0",
+        subcommands: [Describe.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as DataError {
+            Terminal.error(error.description)
+            Foundation.exit(1)
+        } catch let error as DataErrors {
+            Terminal.error(error.description)
+            Foundation.exit(1)
+        } catch let error as UsageError {
+            Terminal.error(error.message)
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { Terminal.write(message + "\n") }
+            // Argument parsing and validation problems are usage errors (2); anything else is a failure (1).
+            Foundation.exit(code == .validationFailure ? 2 : 1)
+        }
+    }
+}
+
+import Foundation

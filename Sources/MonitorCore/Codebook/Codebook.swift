@@ -118,6 +118,9 @@ public struct Codebook: Codable, Sendable, Equatable {
     public func check(file: String) throws(DataError) {
         func fail(_ message: String) -> DataError { DataError(.codebook, SourcePosition(file: file), message) }
         var names = Set<String>()
+        let ids = variables.filter { $0.type == .id }
+        if ids.count != 1 { throw fail("a codebook needs exactly one id variable, found \(ids.count)") }
+        if !missing.contains(where: { $0.code.isEmpty }) { throw fail("the missing codes must include the empty code \"\"") }
         for v in variables {
             guard names.insert(v.name).inserted else { throw fail("variable \"\(v.name)\" is defined twice") }
             var codes = Set(missing.map(\.code))
@@ -148,8 +151,13 @@ public struct Codebook: Codable, Sendable, Equatable {
                     throw fail("derived variable \"\(d.name)\": recode source \"\(source)\" is not a categorical variable defined before it")
                 }
                 let targets = Set((d.values ?? []).map(\.code))
-                for (from, to) in d.map ?? [:] where !targets.contains(to) {
+                for (from, to) in (d.map ?? [:]).sorted(by: { $0.key < $1.key }) where !targets.contains(to) {
                     throw fail("derived variable \"\(d.name)\": \"\(from)\" maps to \"\(to)\", which is not among its values")
+                }
+                let sourceCodes = variable(source)?.validValues.map(\.code)
+                    ?? derived?.first(where: { $0.name == source })?.values?.map(\.code) ?? []
+                for code in sourceCodes where d.map?[code] == nil {
+                    throw fail("derived variable \"\(d.name)\": the map does not say what \"\(code)\" of \(source) becomes")
                 }
                 known[d.name] = .categorical
             case .any(let items), .count(let items):
@@ -161,8 +169,16 @@ public struct Codebook: Codable, Sendable, Equatable {
                 guard known[source] == .numeric else {
                     throw fail("derived variable \"\(d.name)\": bands source \"\(source)\" is not a numeric variable defined before it")
                 }
-                for value in d.values ?? [] where value.min == nil || value.max == nil {
-                    throw fail("derived variable \"\(d.name)\": band \"\(value.code)\" needs min and max")
+                for value in d.values ?? [] where value.min == nil || value.max == nil || value.min! > value.max! {
+                    throw fail("derived variable \"\(d.name)\": band \"\(value.code)\" needs min <= max")
+                }
+                let bands = (d.values ?? []).sorted { $0.min! < $1.min! }
+                for (a, b) in zip(bands, bands.dropFirst()) where b.min! <= a.max! {
+                    throw fail("derived variable \"\(d.name)\": bands \"\(a.code)\" and \"\(b.code)\" overlap")
+                }
+                if let range = variable(source)?.range, let first = bands.first, let last = bands.last,
+                   first.min! > range[0] || last.max! < range[1] {
+                    throw fail("derived variable \"\(d.name)\": the bands do not cover the range of \(source)")
                 }
                 known[d.name] = .categorical
             }
@@ -211,9 +227,10 @@ public struct ExportMap: Codable, Sendable, Equatable {
     }
 
     /// The canonical code of an exported value of a variable.
-    public func canonicalValue(_ value: String, variable: String) -> String {
+    /// Order: the variable's `recode`, then (categorical and binary variables only) the survey-wide `missing`.
+    public func canonicalValue(_ value: String, variable: String, type: VariableType) -> String {
         if let mapped = recode?[variable]?[value] { return mapped }
-        if let mapped = missing?[value] { return mapped }
+        if type == .categorical || type == .binary, let mapped = missing?[value] { return mapped }
         return value
     }
 }

@@ -65,6 +65,7 @@ extension VariableSummary {
     static func expectation(_ v: VariableSummary) -> String {
         switch v.type {
         case .numeric: return "not a valid number for \(v.name) (see the codebook's range)"
+        case .id: return "\(v.name) must be filled and unique: this value is empty or repeats an earlier row"
         case .binary: return "not a valid value for \(v.name): expected 1 or 0 or a missing code"
         default: return "not a valid code of \(v.name) in the codebook"
         }
@@ -109,7 +110,9 @@ public struct DatasetBuilder: Sendable {
                 summaries.append(summary)
                 continue
             }
-            let canonicalValues = column.values.map { map?.canonicalValue($0.trimmingSpaces(), variable: variable.name) ?? $0.trimmingSpaces() }
+            let canonicalValues = column.values.map {
+                map?.canonicalValue($0.trimmingSpaces(), variable: variable.name, type: variable.type) ?? $0.trimmingSpaces()
+            }
             var invalidCode = [Bool](repeating: false, count: canonicalValues.count)
             switch variable.type {
             case .categorical, .binary:
@@ -127,7 +130,8 @@ public struct DatasetBuilder: Sendable {
                 dataset.set(variable.name, .categorical(result))
                 summarise(&summary, categorical: result)
             case .numeric:
-                let missingCodes = Dictionary(codebook.missing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+                // Numbers take only the empty cell as missing (docs/codebook.md).
+                let missingCodes: [String: ValueLabel] = ["": ValueLabel(code: "", label: "Niet ingevuld")]
                 let low = variable.range?.first ?? -.infinity
                 let high = variable.range?.last ?? .infinity
                 let table = canonicalValues.enumerated().map { (k, value) -> Double in
@@ -141,17 +145,31 @@ public struct DatasetBuilder: Sendable {
                 }
                 let values = column.codes.mappedDouble(table)
                 dataset.set(variable.name, .numeric(values))
-                summarise(&summary, numeric: values, column: column, canonicalValues: canonicalValues, missing: codebook.missing)
+                summarise(&summary, numeric: values, column: column, canonicalValues: canonicalValues,
+                          missing: Array(missingCodes.values))
             case .id, .text:
                 dataset.set(variable.name, .text(column))
                 var counts = [Int](repeating: 0, count: column.values.count)
                 for row in 0..<column.codes.count { counts[column.codes[row]] += 1 }
-                let empty = column.values.firstIndex(of: "").map { counts[$0] } ?? 0
+                let empty = canonicalValues.indices.filter { canonicalValues[$0].isEmpty }.reduce(0) { $0 + counts[$1] }
                 summary.filled = raw.rowCount - empty
                 if empty > 0 { summary.missing = [.init(code: "", label: "Niet ingevuld", count: empty)] }
             }
+            // An identifier is non-empty and unique: every repeat after the first is invalid.
+            var invalidRow: (Int) -> Bool = { invalidCode[column.codes[$0]] }
+            if variable.type == .id {
+                var seen = [Bool](repeating: false, count: canonicalValues.count)
+                var repeated = [Bool](repeating: false, count: raw.rowCount)
+                for row in 0..<raw.rowCount {
+                    let code = column.codes[row]
+                    if canonicalValues[code].isEmpty || seen[code] { repeated[row] = true }
+                    seen[code] = true
+                }
+                invalidRow = { repeated[$0] }
+                if repeated.contains(true) { invalidCode = [true] }
+            }
             if invalidCode.contains(true) {
-                for row in 0..<raw.rowCount where invalidCode[column.codes[row]] {
+                for row in 0..<raw.rowCount where invalidRow(row) {
                     summary.invalid += 1
                     rowInvalid[row] = true
                     if summary.invalidExamples.count < 5 {

@@ -18,19 +18,30 @@ enum Derivation {
             return .categorical(CategoricalColumn(levels: levels, codes: source.codes.map { table[Int($0)] }))
 
         case .any(let items):
-            let columns = items.compactMap { dataset.numeric($0) }
+            let columns = items.compactMap { dataset.categorical($0) }
             guard columns.count == items.count else { return nil }
             let levels = [Level(code: "1", label: "Ja"), Level(code: "0", label: "Nee")] + missing
-            let missingIndex = UInt16(levels.firstIndex { $0.code == "" && $0.isMissing } ?? levels.count - 1)
-            var codes = [UInt16](repeating: missingIndex, count: n)
-            for row in 0..<n {
-                var anyOne = false, allZero = true
-                for column in columns {
-                    let x = column[row]
-                    if x == 1 { anyOne = true; break }
-                    if x != 0 { allZero = false }
+            let emptyIndex = UInt16(levels.firstIndex { $0.code == "" && $0.isMissing } ?? levels.count - 1)
+            // Per item: 1 -> yes, 0 -> no, missing -> the index of that missing code among `levels`.
+            let tables = columns.map { column in
+                column.levels.map { level -> Int in
+                    if !level.isMissing { return level.code == "1" ? -1 : (level.code == "0" ? -2 : Int(emptyIndex)) }
+                    return levels.firstIndex(where: { $0.isMissing && $0.code == level.code }) ?? Int(emptyIndex)
                 }
-                codes[row] = anyOne ? 0 : (allZero ? 1 : missingIndex)
+            }
+            var codes = [UInt16](repeating: emptyIndex, count: n)
+            for row in 0..<n {
+                var anyOne = false, allZero = true, sharedMissing: Int? = nil, mixed = false
+                for (k, column) in columns.enumerated() {
+                    let v = tables[k][Int(column.codes[row])]
+                    if v == -1 { anyOne = true; break }
+                    if v == -2 { mixed = true; continue }
+                    allZero = false
+                    if sharedMissing == nil { sharedMissing = v } else if sharedMissing != v { mixed = true }
+                }
+                if anyOne { codes[row] = 0 }
+                else if allZero { codes[row] = 1 }
+                else { codes[row] = (!mixed && sharedMissing != nil) ? UInt16(sharedMissing!) : emptyIndex }
             }
             return .categorical(CategoricalColumn(levels: levels, codes: codes))
 
@@ -39,12 +50,12 @@ enum Derivation {
             guard columns.count == items.count else { return nil }
             var values = [Double](repeating: .nan, count: n)
             for row in 0..<n {
-                var count = 0.0, observed = false
-                for column in columns where !column[row].isNaN {
-                    observed = true
-                    if column[row] == 1 { count += 1 }
+                var count = 0.0, complete = true
+                for column in columns {
+                    let x = column[row]
+                    if x == 1 { count += 1 } else if x != 0 { complete = false; break }
                 }
-                if observed { values[row] = count }
+                if complete { values[row] = count }
             }
             return .numeric(values)
 

@@ -1,0 +1,107 @@
+/// Post-stratification (cell weighting).
+///
+/// With base (design) weights d_i and population count N_h of cell h, each respondent in h gets
+/// w_i = d_i · N_h / Σ_{j ∈ h} d_j, so the weighted count of every cell equals its population count.
+/// With equal base weights this is w_i = N_h / n_h. This is R survey's `postStratify()` (Lumley 2010,
+/// §7.2; Kalton & Flores-Cervantes 2003, §2.1).
+public enum PostStratification {
+    public static func weights(base: [Double], margin: Margin) throws(WeightingError) -> [Double] {
+        try checkBase(base)
+        let unmatched = margin.cellOfRow.indices.filter { margin.cellOfRow[$0] < 0 }
+        if !unmatched.isEmpty {
+            throw .unmatchedRows(margin: margin.name, rows: Array(unmatched.prefix(20)), values: [], total: unmatched.count)
+        }
+        let achieved = margin.weightedTotals(base)
+        for (h, total) in achieved.enumerated() where total <= 0 {
+            throw .emptyCell(margin: margin.name, cell: margin.labels[h], populationTotal: margin.totals[h])
+        }
+        let factor = zip(margin.totals, achieved).map { $0 / $1 }
+        return base.indices.map { base[$0] * factor[Int(margin.cellOfRow[$0])] }
+    }
+
+    static func checkBase(_ base: [Double]) throws(WeightingError) {
+        for (i, d) in base.enumerated() where !(d > 0 && d.isFinite) { throw .invalidBaseWeight(row: i, value: d) }
+    }
+}
+
+/// Raking (iterative proportional fitting) to several margins.
+///
+/// Repeats post-stratification to each margin in turn (rows outside a margin keep their weight on it)
+/// until every margin's weighted totals are within `tolerance` (relative to the cell's target) of the
+/// population totals. Converged raking equals calibration with the raking distance (Deville & Särndal
+/// 1992; R survey's `rake()` and `calibrate(calfun = "raking")`).
+public enum Raking {
+    public struct Result: Sendable {
+        public var weights: [Double]
+        public var iterations: Int
+        /// Largest |achieved − target| / target over all margin cells at the end.
+        public var maxRelativeMisfit: Double
+    }
+
+    public static func weights(base: [Double], margins: [Margin], tolerance: Double = 1e-10,
+                               maxIterations: Int = 1000) throws(WeightingError) -> Result {
+        try PostStratification.checkBase(base)
+        for margin in margins {
+            let achieved = margin.weightedTotals(base)
+            for (h, total) in achieved.enumerated() where total <= 0 {
+                throw .emptyCell(margin: margin.name, cell: margin.labels[h], populationTotal: margin.totals[h])
+            }
+        }
+        var w = base
+        var iterations = 0
+        while true {
+            iterations += 1
+            for margin in margins {
+                let achieved = margin.weightedTotals(w)
+                let factor = zip(margin.totals, achieved).map { $0 / $1 }
+                for (i, c) in margin.cellOfRow.enumerated() where c >= 0 { w[i] *= factor[Int(c)] }
+            }
+            let (misfit, worst) = maxMisfit(w, margins)
+            if misfit <= tolerance { return Result(weights: w, iterations: iterations, maxRelativeMisfit: misfit) }
+            if iterations >= maxIterations {
+                let margin = margins[worst.margin]
+                throw .notConverged(margin: margin.name, cell: margin.labels[worst.cell], target: margin.totals[worst.cell],
+                                    achieved: margin.weightedTotals(w)[worst.cell], iterations: iterations)
+            }
+        }
+    }
+
+    static func maxMisfit(_ w: [Double], _ margins: [Margin]) -> (Double, (margin: Int, cell: Int)) {
+        var worst = 0.0, at = (margin: 0, cell: 0)
+        for (m, margin) in margins.enumerated() {
+            for (h, achieved) in margin.weightedTotals(w).enumerated() {
+                let misfit = abs(achieved - margin.totals[h]) / margin.totals[h]
+                if misfit > worst { worst = misfit; at = (m, h) }
+            }
+        }
+        return (worst, at)
+    }
+}
+
+/// Weight trimming as R survey's `trimWeights()`: weights outside [lower, upper] are set to the bound,
+/// and the total trimmed (Σ (w − w_trimmed)) is spread equally over the weights that were inside, so the
+/// sum of weights is unchanged. Redistribution can push weights over a bound again; `strict` repeats until
+/// none is outside.
+public enum Trimming {
+    public static func trim(_ weights: [Double], lower: Double = -.infinity, upper: Double = .infinity,
+                            strict: Bool = false) throws(WeightingError) -> [Double] {
+        guard lower < upper else { throw .invalidBounds(lower: lower, upper: upper) }
+        var w = weights
+        for _ in 0..<10_000 {
+            let outside = w.map { $0 < lower || $0 > upper }
+            let inside = outside.filter { !$0 }.count
+            guard outside.contains(true), inside > 0 else { return w }
+            var trimmed = 0.0
+            var next = w
+            for i in w.indices {
+                next[i] = max(lower, min(w[i], upper))
+                trimmed += w[i] - next[i]
+            }
+            let share = trimmed / Double(inside)
+            for i in w.indices where !outside[i] { next[i] += share }
+            w = next
+            if !strict { return w }
+        }
+        return w
+    }
+}

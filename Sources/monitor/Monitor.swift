@@ -25,9 +25,10 @@ struct Monitor: ParsableCommand {
           monitor describe data/examples/ambtsdragers-example.csv --survey ambtsdragers
           monitor describe export.csv --survey ambtsdragers --map data/maps/example-spss-export.yaml
           monitor describe any-file.csv
+          monitor weigh data/examples/ambtsdragers-example.csv --output gewogen.csv --report weging.md
         """,
         version: "0.1.0",
-        subcommands: [Describe.self]
+        subcommands: [Describe.self, Weigh.self]
     )
 
     static func main() {

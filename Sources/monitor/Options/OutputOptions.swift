@@ -24,18 +24,8 @@ enum AtomicFile {
     /// Writes to a temporary file beside `path` and renames it into place, so a reader never sees a
     /// half-written file. Refuses when `path` is one of the inputs.
     static func write(_ data: Data, to path: String, protecting inputs: [InputSource]) throws {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-        for case .file(let input) in inputs {
-            let source = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
-            if source.path == target.path || sameFile(source.path, target.path) {
-                throw UsageError("--output \(path) is an input file; refusing to overwrite the input")
-            }
-        }
+        let target = URL(fileURLWithPath: try checkTarget(path, protecting: inputs))
         let directory = target.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(.io, SourcePosition(file: path), "the folder \(directory) does not exist")
-        }
         let temporary = directory + "/.\(target.lastPathComponent).tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw DataError(.io, SourcePosition(file: path), "cannot write to \(directory)")
@@ -45,6 +35,23 @@ enum AtomicFile {
             unlink(temporary)
             throw DataError(.io, SourcePosition(file: path), "cannot replace the file: \(reason)")
         }
+    }
+
+    /// The resolved target path, after checking it is not an input and its folder exists.
+    static func checkTarget(_ path: String, protecting inputs: [InputSource]) throws -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        for case .file(let input) in inputs {
+            let source = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+            if source.path == target.path || sameFile(source.path, target.path) {
+                throw UsageError("\(path) is an input file; refusing to overwrite the input")
+            }
+        }
+        let directory = target.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(.io, SourcePosition(file: path), "the folder \(directory) does not exist")
+        }
+        return target.path
     }
 
     private static func sameFile(_ a: String, _ b: String) -> Bool {

@@ -106,6 +106,20 @@ struct WeightingTests {
     }
 }
 
+@Suite("Raking with respondents outside a margin")
+struct RakingExclusionTests {
+    @Test("excluded respondents keep their weight on that margin; the others reach the margin's shares")
+    func excluded() throws {
+        // Row 4 has no geslacht in the frame: it is adjusted on bestuurslaag only.
+        let laag = Margin(name: "laag", labels: ["g", "p"], totals: [70, 30], cellOfRow: [0, 0, 1, 1, 0])
+        let sekse = Margin(name: "sekse", labels: ["m", "v"], totals: [50, 50], cellOfRow: [0, 1, 0, 1, -1])
+        let result = try Raking.weights(base: [1, 1, 1, 1, 1], margins: [laag, sekse])
+        let w = result.weights
+        #expect(relativelyClose(w[0] + w[1] + w[4], 70, 1e-9) && relativelyClose(w[2] + w[3], 30, 1e-9))
+        #expect(relativelyClose(w[0] + w[2], w[1] + w[3], 1e-9))
+    }
+}
+
 @Suite("Weighting refuses what it cannot do")
 struct WeightingErrorTests {
     @Test("a frame cell without respondents")

@@ -19,7 +19,11 @@ public enum WeightingReport {
             text += "\nTrimmed to [\(NumberFormat.exact(trimmed.lower)), \(NumberFormat.exact(trimmed.upper))], trimmed mass spread equally over the other respondents (R survey `trimWeights`).\n"
         }
         for margin in result.margins {
-            var table = MarkdownTable(headers: ["cell", "N (frame)", "n (respondents)", "weight (mean)", "weighted total", "difference"],
+            // The frame on the weights' scale: N_h · Σw / ΣN (the same as N_h for population-scale weights).
+            let frameTotal = margin.cells.reduce(0) { $0 + $1.populationTotal }
+            let weighted = margin.cells.reduce(0) { $0 + $1.weightedTotal }
+            let toScale = frameTotal > 0 ? weighted / frameTotal : 1
+            var table = MarkdownTable(headers: ["cell", "N (frame)", "n (respondents)", "weight (mean)", "weighted total", "difference from frame"],
                                       alignments: [.left, .right, .right, .right, .right, .right])
             for cell in margin.cells {
                 if let into = cell.collapsedInto {
@@ -28,7 +32,7 @@ public enum WeightingReport {
                 }
                 table.add([cell.label, NumberFormat.exact(cell.populationTotal), NumberFormat.grouped(cell.respondents),
                            NumberFormat.fixed(cell.meanWeight, 4), NumberFormat.fixed(cell.weightedTotal, 4),
-                           NumberFormat.fixed(cell.weightedTotal - (result.scale == .population ? cell.populationTotal : cell.weightedTotal), 4)])
+                           NumberFormat.fixed(cell.weightedTotal - cell.populationTotal * toScale, 4)])
             }
             text += "\n## Cells: \(margin.name)\n\n" + table.render()
             if let excluded = result.excluded[margin.name] {

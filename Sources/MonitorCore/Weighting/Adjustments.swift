@@ -26,8 +26,8 @@ public enum PostStratification {
 
 /// Raking (iterative proportional fitting) to several margins.
 ///
-/// Repeats post-stratification to each margin in turn (rows outside a margin keep their weight on it)
-/// until every margin's weighted totals are within `tolerance` (relative to the cell's target) of the
+/// Repeats post-stratification to each margin in turn (rows outside a margin keep their weight on it,
+/// and that margin's totals then act as shares of the weight inside it) until every margin's weighted totals are within `tolerance` (relative to the cell's target) of the
 /// population totals. Converged raking equals calibration with the raking distance (Deville & Särndal
 /// 1992; R survey's `rake()` and `calibrate(calfun = "raking")`).
 public enum Raking {
@@ -53,7 +53,7 @@ public enum Raking {
             iterations += 1
             for margin in margins {
                 let achieved = margin.weightedTotals(w)
-                let factor = zip(margin.totals, achieved).map { $0 / $1 }
+                let factor = zip(targets(margin, w), achieved).map { $0 / $1 }
                 for (i, c) in margin.cellOfRow.enumerated() where c >= 0 { w[i] *= factor[Int(c)] }
             }
             let (misfit, worst) = maxMisfit(w, margins)
@@ -66,11 +66,23 @@ public enum Raking {
         }
     }
 
+    /// A margin's targets. When some respondents are outside a margin (`unmatched: exclude_from_margin`),
+    /// its totals are taken as shares of the weight of the respondents inside it, so the margins stay
+    /// consistent and raking can converge.
+    static func targets(_ margin: Margin, _ w: [Double]) -> [Double] {
+        guard margin.cellOfRow.contains(where: { $0 < 0 }) else { return margin.totals }
+        var inside = 0.0
+        for (i, c) in margin.cellOfRow.enumerated() where c >= 0 { inside += w[i] }
+        let total = margin.totals.reduce(0, +)
+        return margin.totals.map { $0 / total * inside }
+    }
+
     static func maxMisfit(_ w: [Double], _ margins: [Margin]) -> (Double, (margin: Int, cell: Int)) {
         var worst = 0.0, at = (margin: 0, cell: 0)
         for (m, margin) in margins.enumerated() {
+            let target = targets(margin, w)
             for (h, achieved) in margin.weightedTotals(w).enumerated() {
-                let misfit = abs(achieved - margin.totals[h]) / margin.totals[h]
+                let misfit = abs(achieved - target[h]) / target[h]
                 if misfit > worst { worst = misfit; at = (m, h) }
             }
         }

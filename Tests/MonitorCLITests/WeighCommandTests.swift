@@ -75,6 +75,31 @@ struct WeighCommandTests {
         #expect(again.stdout == (try String(contentsOfFile: out, encoding: .utf8)))
     }
 
+    @Test("the bundled ambtsdragers scheme on a file with Tabel 1.2's respondents: five cells, w = N_h / n_h")
+    func tabel12() throws {
+        // Tabel 1.2: 78 burgemeesters, 256 wethouders, 453 raadsleden; provincie 6 + 15 + 112; waterschap 8 + 31 + 123.
+        let counts: [(String, String, Int)] = [("gemeente", "burgemeester", 78), ("gemeente", "wethouder", 256), ("gemeente", "raadslid", 453),
+                                               ("provincie", "cdk", 6), ("provincie", "gedeputeerde", 15), ("provincie", "statenlid", 112),
+                                               ("waterschap", "dijkgraaf", 8), ("waterschap", "lid_db", 31), ("waterschap", "lid_ab", 123)]
+        var csv = "respondent_id,bestuurslaag,functie\n"
+        var id = 0
+        for (laag, functie, n) in counts { for _ in 0..<n { id += 1; csv += "A\(id),\(laag),\(functie)\n" } }
+        let dir = CLI.temporaryDirectory()
+        let input = dir.appendingPathComponent("tabel12.csv").path, report = dir.appendingPathComponent("weging.md").path
+        try csv.write(toFile: input, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["weigh", input, "--scheme", "ambtsdragers", "--report", report, "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        for row in ["| gemeente\\|burgemeester |       342 |              78 |        4.3846 |",
+                    "| gemeente\\|wethouder    |      1397 |             256 |        5.4570 |",
+                    "| gemeente\\|raadslid     |      3214 |             453 |        7.0949 |",
+                    "| provincie\\|*           |       645 |             133 |        4.8496 |",
+                    "| waterschap\\|*          |       614 |             162 |        3.7901 |"] {
+            #expect(text.contains(row), "\(row)\n\(text)")
+        }
+        #expect(text.contains("Rows: 1,082 read, 1,082 weighted, 0 rejected."))
+    }
+
     @Test("standard input works (it is buffered for the second pass)")
     func standardInput() throws {
         let result = try CLI.run(["weigh", "-", "--cell", "cel", "--frame", CLI.fixture("input/weigh-frame.csv"), "-q"],

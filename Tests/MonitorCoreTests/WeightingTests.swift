@@ -50,6 +50,29 @@ struct WeightingTests {
         expectWeights(w, "monitor_poststrat_w0", tolerance: 1e-9)
     }
 
+    @Test("weighted means on the adjusted weights equal svymean's estimates, to 1e-9",
+          arguments: ["monitor_poststrat_w0", "monitor_poststrat_equal", "monitor_rake"])
+    func weightedMean(caseName: String) throws {
+        let w: [Double]
+        switch caseName {
+        case "monitor_rake":
+            w = try Raking.weights(base: fixture.w0, margins: [fixture.margin("margin_bestuurslaag.csv"), fixture.margin("margin_geslacht.csv")]).weights
+        case "monitor_poststrat_equal":
+            w = try PostStratification.weights(base: [Double](repeating: 1, count: fixture.w0.count), margin: fixture.margin("frame.csv"))
+        default:
+            w = try PostStratification.weights(base: fixture.w0, margin: fixture.margin("frame.csv"))
+        }
+        // svymean(~verbale_agressie, na.rm = TRUE): Σ w y / Σ w over respondents who answered.
+        var num = 0.0, den = 0.0
+        for (i, text) in fixture.strings("verbale_agressie").enumerated() {
+            guard let y = Double(text) else { continue }
+            num += w[i] * y
+            den += w[i]
+        }
+        let expected = try #require(r.value(caseName, "svymean.verbale_agressie.mean"))
+        #expect(relativelyClose(num / den, expected, 1e-9))
+    }
+
     @Test("postStratify from equal weights (N_h / n_h), to 1e-9")
     func postStratifyEqual() throws {
         let w = try PostStratification.weights(base: [Double](repeating: 1, count: fixture.w0.count), margin: fixture.margin("frame.csv"))

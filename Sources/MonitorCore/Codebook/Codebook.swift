@@ -94,22 +94,13 @@ public struct Codebook: Codable, Sendable, Equatable {
 
     /// Loads and checks a codebook file.
     public static func load(path: String) throws -> Codebook {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw DataError(.codebook, SourcePosition(file: path), "cannot read codebook: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, file: path)
+        let codebook = try YAMLFile.decode(Codebook.self, path: path, what: "codebook", kind: .codebook)
+        try codebook.check(file: path)
+        return codebook
     }
 
     public static func parse(yaml: String, file: String) throws -> Codebook {
-        let codebook: Codebook
-        do {
-            codebook = try YAMLDecoder().decode(Codebook.self, from: yaml)
-        } catch {
-            throw DataError(.codebook, SourcePosition(file: file), "not a valid codebook: \(error)")
-        }
+        let codebook = try YAMLFile.decode(Codebook.self, text: yaml, file: file, what: "codebook", kind: .codebook)
         try codebook.check(file: file)
         return codebook
     }
@@ -202,17 +193,7 @@ public struct ExportMap: Codable, Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> ExportMap {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw DataError(.codebook, SourcePosition(file: path), "cannot read mapping file: \(error.localizedDescription)")
-        }
-        do {
-            return try YAMLDecoder().decode(ExportMap.self, from: text)
-        } catch {
-            throw DataError(.codebook, SourcePosition(file: path), "not a valid mapping file: \(error)")
-        }
+        try YAMLFile.decode(ExportMap.self, path: path, what: "mapping file", kind: .codebook)
     }
 
     /// The canonical name of an export column.
@@ -232,5 +213,26 @@ public struct ExportMap: Codable, Sendable, Equatable {
         if let mapped = recode?[variable]?[value] { return mapped }
         if type == .categorical || type == .binary, let mapped = missing?[value] { return mapped }
         return value
+    }
+}
+
+/// Reads a YAML data file (codebook, mapping, scheme) into a Decodable type, with errors that name the file.
+enum YAMLFile {
+    static func decode<T: Decodable>(_ type: T.Type, path: String, what: String, kind: DataError.Kind) throws -> T {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DataError(kind, SourcePosition(file: path), "cannot read \(what): \(error.localizedDescription)")
+        }
+        return try decode(type, text: text, file: path, what: what, kind: kind)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, text: String, file: String, what: String, kind: DataError.Kind) throws -> T {
+        do {
+            return try YAMLDecoder().decode(T.self, from: text)
+        } catch {
+            throw DataError(kind, SourcePosition(file: file), "not a valid \(what): \(error)")
+        }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A weighting scheme (data file `data/schemes/*.yaml`): which variables define the cells, the frame(s)
 /// to adjust to, the method, and what to do with small or unmatched cells. See docs/weighting.md.
@@ -49,18 +48,7 @@ public struct WeightingScheme: Codable, Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> WeightingScheme {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw DataError(.frame, SourcePosition(file: path), "cannot read weighting scheme: \(error.localizedDescription)")
-        }
-        let scheme: WeightingScheme
-        do {
-            scheme = try YAMLDecoder().decode(WeightingScheme.self, from: text)
-        } catch {
-            throw DataError(.frame, SourcePosition(file: path), "not a valid weighting scheme: \(error)")
-        }
+        let scheme = try YAMLFile.decode(WeightingScheme.self, path: path, what: "weighting scheme", kind: .frame)
         switch scheme.method {
         case .poststratify where scheme.frame == nil:
             throw DataError(.frame, SourcePosition(file: path), "method poststratify needs a frame")

@@ -17,7 +17,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMES = os.path.join(ROOT, "data", "frames")
-DEFAULT_REFERENCE = "/work/shared/reference/monitor-2024-published.csv"
+DEFAULT_REFERENCE = os.path.join(ROOT, "..", "shared", "reference", "monitor-2024-published.csv")
 
 # --------------------------------------------------------------------------- published values
 # (value, id in monitor-2024-published.csv, line in the report text)

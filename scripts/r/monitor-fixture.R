@@ -127,34 +127,7 @@ margin_geslacht <- data.frame(geslacht = c("man", "vrouw"), N = c(4271, 1830))
 stopifnot(sum(margin_bestuurslaag$N) == sum(frame$N),
           sum(margin_geslacht$N) == sum(frame$N))
 
-# ---- plain CSV writer (same conventions as export-api.R) ----
-fmt_num <- function(x) {
-  vapply(x, function(v) {
-    if (is.na(v)) return("")
-    if (v == round(v) && abs(v) < 1e15) return(sprintf("%.0f", v))
-    for (dg in 15:17) {
-      s <- formatC(v, digits = dg, format = "g")
-      if (as.numeric(s) == v) return(trimws(s))
-    }
-    trimws(formatC(v, digits = 17, format = "g"))
-  }, character(1), USE.NAMES = FALSE)
-}
-fmt_col <- function(x) {
-  if (is.factor(x)) x <- as.character(x)
-  if (is.character(x)) {
-    if (any(grepl("[,\"\n]", x), na.rm = TRUE)) stop("field needs quoting")
-    return(ifelse(is.na(x), "", x))
-  }
-  fmt_num(as.numeric(x))
-}
-write_plain_csv <- function(df, path) {
-  cols <- lapply(df, fmt_col)
-  lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
-  con <- file(path, open = "wb")
-  writeLines(lines, con, sep = "\n")
-  close(con)
-  message("wrote ", path, " (", nrow(df), " rows)")
-}
+source("scripts/r/plain-csv.R")
 
 write_plain_csv(d, file.path(out_dir, "fixture.csv"))
 write_plain_csv(frame, file.path(out_dir, "frame.csv"))

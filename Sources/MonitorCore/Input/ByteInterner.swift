@@ -248,6 +248,12 @@ public enum CodeVector: Sendable, Equatable {
         }
     }
 
+    /// The first row holding `code`, if any.
+    public func firstRow(withCode code: Int) -> Int? {
+        for row in 0..<count where self[row] == code { return row }
+        return nil
+    }
+
     /// Applies a code mapping (old code -> new code) and returns the result as 16-bit codes.
     public func mapped16(_ table: [UInt16]) -> [UInt16] {
         switch self {

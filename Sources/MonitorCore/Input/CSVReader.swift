@@ -53,12 +53,6 @@ public struct RawTextColumn: Sendable, Equatable {
 
     /// The text of row `row`.
     public subscript(row: Int) -> String { values[codes[row]] }
-
-    /// The first row whose value has code `code`, if any.
-    public func firstRow(withCode code: Int) -> Int? {
-        for row in 0..<codes.count where codes[row] == code { return row }
-        return nil
-    }
 }
 
 /// What a read produced: the header, the kept columns, row count, dialect and positions.
@@ -329,8 +323,10 @@ public struct CSVReader {
             rawValues.append(state.pointee.columns![slot].distinctValues())
             codeVectors.append(state.pointee.columns![slot].finishedCodes())
         }
+        let breaks = (0..<state.pointee.breakCount).map { (record: state.pointee.breaks![$0 * 2], offset: state.pointee.breaks![$0 * 2 + 1]) }
+        let lineIndex = LineIndex(firstDataLine: state.pointee.firstDataLine, breaks: breaks)
         let encoding = try decideEncoding(header: headerBytes, values: rawValues, codes: codeVectors, slotNames: slotNames,
-                                          name: name, state: state)
+                                          name: name, lineIndex: lineIndex)
         dialect.encoding = encoding
         if encoding == .windows1252 {
             header = headerBytes.map { TextDecoding.decode($0, as: .windows1252) }
@@ -341,13 +337,9 @@ public struct CSVReader {
                 name: slotNames[slot].name, position: slotNames[slot].position, codes: codeVectors[slot],
                 values: rawValues[slot].map { TextDecoding.decode($0, as: encoding) }))
         }
-        var breaks: [(record: Int, offset: Int)] = []
-        for i in 0..<state.pointee.breakCount {
-            breaks.append((state.pointee.breaks![i * 2], state.pointee.breaks![i * 2 + 1]))
-        }
         return RawTable(source: name, dialect: dialect, header: header, columns: columns,
                         rowCount: state.pointee.records,
-                        lineIndex: LineIndex(firstDataLine: state.pointee.firstDataLine, breaks: breaks),
+                        lineIndex: lineIndex,
                         bytesRead: bytesRead)
     }
 
@@ -436,7 +428,7 @@ public struct CSVReader {
 
     private func decideEncoding(header: [[UInt8]], values: [[[UInt8]]], codes: [CodeVector],
                                 slotNames: [(name: String, position: Int)], name: String,
-                                state: UnsafeMutablePointer<ParseState>) throws(DataError) -> TextEncoding {
+                                lineIndex: LineIndex) throws(DataError) -> TextEncoding {
         var firstInvalid: (slot: Int, code: Int)?
         outer: for (slot, column) in values.enumerated() {
             for (code, bytes) in column.enumerated() where !TextDecoding.isValidUTF8(bytes) {
@@ -454,11 +446,8 @@ public struct CSVReader {
                                 "the header is not valid UTF-8 (use --encoding windows-1252 or --encoding auto)")
             }
             if let (slot, code) = firstInvalid {
-                var row = 0
-                for r in 0..<codes[slot].count where codes[slot][r] == code { row = r; break }
-                let line = LineIndex(firstDataLine: state.pointee.firstDataLine,
-                                     breaks: (0..<state.pointee.breakCount).map { (state.pointee.breaks![$0 * 2], state.pointee.breaks![$0 * 2 + 1]) })
-                    .line(ofRecord: row)
+                let row = codes[slot].firstRow(withCode: code) ?? 0
+                let line = lineIndex.line(ofRecord: row)
                 throw DataError(.encoding,
                                 SourcePosition(file: name, line: line, column: slotNames[slot].position, columnName: slotNames[slot].name,
                                                value: TextDecoding.decode(values[slot][code], as: .windows1252)),

@@ -28,28 +28,7 @@ out_dir <- file.path("Tests", "MonitorCoreTests", "Expectations")
 dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
 
 # ------------------------------------------------------------------ output --
-new_sink <- function() {
-  env <- new.env()
-  env$rows <- list()
-  env
-}
-add <- function(sink, case, quantity, value, level = "", group = "") {
-  value <- unname(as.numeric(value))
-  stopifnot(length(value) == 1, is.finite(value))
-  for (f in c(case, quantity, level, group))
-    if (grepl("[,\"\n]", f)) stop("field needs quoting: ", f)
-  sink$rows[[length(sink$rows) + 1]] <-
-    c(case, quantity, as.character(level), as.character(group),
-      sprintf("%.17g", value))
-}
-write_sink <- function(sink, file) {
-  lines <- c("case,quantity,level,group,value",
-             vapply(sink$rows, paste, character(1), collapse = ","))
-  con <- file(file.path(out_dir, file), open = "wb")
-  writeLines(lines, con, sep = "\n")
-  close(con)
-  message("wrote ", file.path(out_dir, file), " (", length(sink$rows), " values)")
-}
+source("scripts/r/long-csv.R")  # new_sink(), add(), write_sink()
 
 # ------------------------------------------------------------------ inputs --
 read_fixture <- function(path, ...) {
@@ -145,9 +124,10 @@ rec_svyby <- function(sink, case, quantity_prefix, b, level_of = function(col) "
 # linearization. Means/SEs come from svyby(na.rm=TRUE) and are checked against it;
 # on non-calibrated designs the covariance is also checked against
 # svyby(covmat=TRUE) on subset(design, !is.na(y)).
-rec_svyby_na <- function(sink, case, quantity_prefix, design, y, by) {
-  b <- svyby(as.formula(paste("~", y)), as.formula(paste("~", by)), design,
-             svymean, na.rm = TRUE)
+# Domain means of y by `by` (missing y dropped) and their covariance matrix,
+# via svyratio as explained above. Returns list(lv, est, V), V unsnapped with
+# dimnames lv.
+svyratio_domains <- function(design, y, by) {
   v <- design$variables
   ok <- !is.na(v[[y]])
   lv <- levels(factor(v[[by]]))
@@ -156,8 +136,20 @@ rec_svyby_na <- function(sink, case, quantity_prefix, design, y, by) {
   r <- svyratio(num, den, design, covmat = TRUE)
   k <- length(lv)
   pick <- (seq_len(k) - 1) * k + seq_len(k)   # (num_i, den_i) pairs
-  est <- as.vector(coef(r))[pick]
   V <- vcov(r)[pick, pick]
+  dimnames(V) <- list(lv, lv)
+  list(lv = lv, est = setNames(as.vector(coef(r))[pick], lv), V = V)
+}
+
+rec_svyby_na <- function(sink, case, quantity_prefix, design, y, by) {
+  b <- svyby(as.formula(paste("~", y)), as.formula(paste("~", by)), design,
+             svymean, na.rm = TRUE)
+  v <- design$variables
+  dom <- svyratio_domains(design, y, by)
+  lv <- dom$lv
+  k <- length(lv)
+  est <- unname(dom$est)
+  V <- unname(dom$V)
   stopifnot(identical(names(coef(b)), lv),
             max(abs(est - coef(b))) < 1e-14,
             max(abs(sqrt(diag(V)) / SE(b) - 1)) < 1e-12)
@@ -174,17 +166,35 @@ rec_svyby_na <- function(sink, case, quantity_prefix, design, y, by) {
   for (i in seq_len(k)) for (j in seq_len(k))
     add(sink, case, paste0(quantity_prefix, ".cov"), V[i, j],
         group = paste0(lv[i], "|", lv[j]))
+  invisible(dom)
 }
 
-rec_ciprop <- function(sink, case, var_label, formula, design, methods, ...) {
+rec_ciprop <- function(sink, case, var_label, formula, design, methods, ...,
+                       group = "") {
+  out <- list()
   for (m in methods) {
     ci <- svyciprop(formula, design, method = m, ...)
     q <- paste0("svyciprop_", m, ".", var_label, ".")
-    add(sink, case, paste0(q, "estimate"), as.vector(ci))
-    add(sink, case, paste0(q, "se"), sqrt(as.vector(attr(ci, "var"))))
-    add(sink, case, paste0(q, "lower"), attr(ci, "ci")[1])
-    add(sink, case, paste0(q, "upper"), attr(ci, "ci")[2])
+    add(sink, case, paste0(q, "estimate"), as.vector(ci), group = group)
+    add(sink, case, paste0(q, "se"), sqrt(as.vector(attr(ci, "var"))), group = group)
+    add(sink, case, paste0(q, "lower"), attr(ci, "ci")[1], group = group)
+    add(sink, case, paste0(q, "upper"), attr(ci, "ci")[2], group = group)
+    out[[m]] <- ci
   }
+  invisible(out)
+}
+
+# svyglm (so svyttest and svyciprop "logit") on a subset of a calibrated design:
+# subset keeps the dropped rows with weight 0, and svyglm's internal
+# summary.glm() then warns "observations with zero weight not used for
+# calculating dispersion". svyglm only keeps the unscaled covariance from that
+# summary, so the warning is harmless; muffle exactly that one (warn = 2).
+zero_weight_ok <- function(expr) {
+  withCallingHandlers(expr, warning = function(w) {
+    if (identical(conditionMessage(w),
+                  "observations with zero weight not used for calculating dispersion"))
+      invokeRestart("muffleWarning")
+  })
 }
 
 rec_ttest <- function(sink, case, label, tt) {
@@ -320,7 +330,7 @@ for (cs in names(kalton)) {
     add(W, cs, "cell_weight", wi, level = ab$a[i], group = ab$b[i])
   }
 }
-write_sink(W, "weighting.csv")
+write_sink(W, file.path(out_dir, "weighting.csv"))
 
 # ============================================================= estimation ==
 E <- new_sink()
@@ -355,6 +365,7 @@ rec_svyby(E, cs, "svyby_mean.both_yes_by_stype",
           level_of = function(col) sub('^I\\(both == "Yes"\\)', "", col))
 rec_ttest(E, cs, "api00_by_comp_imp", svyttest(api00 ~ comp_imp, dclus1))
 rec_chisq(E, cs, "sch_wide_x_stype", ~sch_wide + stype, dclus1)
+rec_chisq(E, cs, "comp_imp_x_stype", ~comp_imp + stype, dclus1)
 rec_ciprop(E, cs, "sch_wide_yes", ~I(sch_wide == "Yes"), dclus1,
            c("logit", "beta", "mean", "xlogit"))
 
@@ -366,7 +377,9 @@ for (cs in c("apisrs_weights", "apisrs_weights_fpc")) {
   rec_ciprop(E, cs, "sch_wide_yes", ~I(sch_wide == "Yes"), dsrs, c("logit", "beta"))
 }
 
-# --- Monitor fixture, four design declarations
+# --- Monitor fixture, five design declarations. monitor_rake_design is `rk`
+# from the weighting section (the monitor_rake case: rake(dw0, ...) with
+# maxit = 1000, epsilon = 1e-12).
 mon_designs <- list(
   monitor_w0 = svydesign(id = ~1, weights = ~w0, data = mon),
   monitor_strat_fpc = svydesign(id = ~1, strata = ~cel, weights = ~w_strat,
@@ -374,7 +387,11 @@ mon_designs <- list(
   monitor_clus_strat = svydesign(id = ~gemeente_code, strata = ~cel, weights = ~w0,
                                  data = mon),
   monitor_poststrat_w0 = postStratify(svydesign(id = ~1, weights = ~w0, data = mon),
-                                      ~cel, pop_cel))
+                                      ~cel, pop_cel),
+  monitor_rake_design = rk)
+stopifnot(!anyNA(mon$geslacht), !anyNA(mon$bestuurslaag))  # "rest" = the other level(s)
+bl <- levels(mon$bestuurslaag)
+
 for (cs in names(mon_designs)) {
   des <- mon_designs[[cs]]
   rec_design(E, cs, des)
@@ -384,8 +401,8 @@ for (cs in names(mon_designs)) {
   add(E, cs, "degf.slachtoffer", degf(subset(des, slachtoffer == 1)))
 
   rec_mean(E, cs, "verbale_agressie", ~verbale_agressie, des, na.rm = TRUE)
-  rec_svyby_na(E, cs, "svyby_mean.verbale_agressie_by_bestuurslaag", des,
-               "verbale_agressie", "bestuurslaag")
+  dom_va <- rec_svyby_na(E, cs, "svyby_mean.verbale_agressie_by_bestuurslaag", des,
+                         "verbale_agressie", "bestuurslaag")
   rec_svyby_na(E, cs, "svyby_mean.verbale_agressie_by_geslacht", des,
                "verbale_agressie", "geslacht")
   rec_ciprop(E, cs, "bedreiging", ~bedreiging, des,
@@ -397,8 +414,60 @@ for (cs in names(mon_designs)) {
   vict <- subset(des, slachtoffer == 1)
   rec_mean(E, cs, "aangifte_slachtoffer", ~aangifte, vict, var = "aangifte", na.rm = TRUE)
   rec_mean(E, cs, "ernst_slachtoffer", ~ernst, vict, na.rm = TRUE)
+
+  # Pairwise domain comparisons, estimate = b minus a. The t-test on the (a, b)
+  # subset is the Wald test of mean_b - mean_a in the full design, so its SE
+  # must equal sqrt(V_aa + V_bb - 2 V_ab) from the domain covariance above.
+  V <- dom_va$V
+  for (i in seq_len(length(bl) - 1)) for (j in (i + 1):length(bl)) {
+    a <- bl[i]
+    b <- bl[j]
+    # svyglm wants every formula variable in the design: write b as a literal
+    f <- as.formula(sprintf('verbale_agressie ~ I(bestuurslaag == "%s")', b))
+    tt <- zero_weight_ok(svyttest(f, subset(des, bestuurslaag %in% c(a, b))))
+    stopifnot(abs(tt$estimate - (dom_va$est[[b]] - dom_va$est[[a]])) < 1e-12,
+              abs((tt$estimate / tt$statistic)^2 /
+                    (V[a, a] + V[b, b] - 2 * V[a, b]) - 1) < 1e-10)
+    rec_ttest(E, cs, paste0("verbale_agressie_", a, "_vs_", b), tt)
+  }
+
+  # Group vs rest for a 0/1 outcome with missing values (estimate = vrouw - man)
+  dom_bg <- svyratio_domains(des, "bedreiging", "geslacht")
+  tt <- svyttest(bedreiging ~ I(geslacht == "vrouw"), des)
+  V <- dom_bg$V
+  stopifnot(abs(tt$estimate - (dom_bg$est[["vrouw"]] - dom_bg$est[["man"]])) < 1e-12,
+            abs((tt$estimate / tt$statistic)^2 /
+                  (V["man", "man"] + V["vrouw", "vrouw"] - 2 * V["man", "vrouw"]) - 1) < 1e-10)
+  rec_ttest(E, cs, "bedreiging_vrouw_vs_rest", tt)
+
+  # Domain proportion CIs on subset(design, bestuurslaag == L). The df are those
+  # of the subset passed in: logit/xlogit use degf(sub), beta uses
+  # nrow(sub) - 1 over degf(sub), and nrow(sub) is the full 400 rows for
+  # calibrated designs (subset keeps them with weight 0). Both are checked here.
+  dom_bb <- svyratio_domains(des, "bedreiging", "bestuurslaag")
+  for (L in bl) {
+    sub <- subset(des, bestuurslaag == L)
+    add(E, cs, "degf.bestuurslaag", degf(sub), group = L)
+    add(E, cs, "n_obs.bestuurslaag", nrow(sub), group = L)
+    ci <- zero_weight_ok(rec_ciprop(E, cs, "bedreiging", ~bedreiging, sub,
+                                    c("logit", "beta", "xlogit"), na.rm = TRUE, group = L))
+    p <- dom_bb$est[[L]]
+    v <- dom_bb$V[L, L]
+    half <- qt(0.975, degf(sub)) * sqrt(v) / (p * (1 - p))
+    n_eff <- p * (1 - p) / v * (qt(0.025, nrow(sub) - 1) / qt(0.025, degf(sub)))^2
+    stopifnot(abs(as.vector(ci$xlogit) - p) < 1e-14,
+              abs(as.vector(attr(ci$xlogit, "var")) / v - 1) < 1e-10,
+              max(abs(attr(ci$xlogit, "ci") - plogis(qlogis(p) + c(-1, 1) * half))) < 1e-12,
+              max(abs(attr(ci$beta, "ci") - c(qbeta(0.025, n_eff * p, n_eff * (1 - p) + 1),
+                                              qbeta(0.975, n_eff * p + 1, n_eff * (1 - p))))) < 1e-12,
+              # logit = xlogit up to glm's IRLS tolerance (quirk 2)
+              abs(as.vector(ci$logit) / p - 1) < 1e-8,
+              max(abs(attr(ci$logit, "ci") / attr(ci$xlogit, "ci") - 1)) < 1e-7)
+  }
+
+  rec_chisq(E, cs, "bedreiging_x_geslacht", ~bedreiging + geslacht, des)
 }
-write_sink(E, "estimation.csv")
+write_sink(E, file.path(out_dir, "estimation.csv"))
 
 # --------------------------------------------------------------- versions --
 con <- file(file.path(out_dir, "VERSIONS.txt"), open = "wb")

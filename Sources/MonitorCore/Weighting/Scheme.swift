@@ -93,6 +93,9 @@ public struct WeightingResult: Sendable {
     public var iterations: Int?
     public var trimmed: (lower: Double, upper: Double)?
     public var excluded: [String: Int] = [:]
+    /// The adjustment as a design calibration step (cells of every margin and the final weights), so that
+    /// variances use the calibration residuals as R's `postStratify` / `rake` designs do.
+    public var calibration: SurveyDesign.Calibration?
 }
 
 /// Computes weights for a scheme from respondents' cell values (no I/O: frames are passed in loaded).
@@ -173,6 +176,8 @@ public struct Weigher: Sendable {
                                      diagnostics: WeightDiagnostics(w), iterations: iterations,
                                      trimmed: trim.map { ($0.lower, $0.upper) })
         result.excluded = excluded
+        let steps = margins.map { SurveyDesign.CalibrationMargin(cells: $0.cellOfRow, cellCount: $0.labels.count, weights: w) }
+        result.calibration = scheme.method == .poststratify ? .postStratification(steps[0]) : .raking(steps)
         return result
     }
 

@@ -175,12 +175,12 @@ extension Monitor {
             let candidates = try scheme.map { [$0] } ?? ["ambtsdragers", "medewerkers"]
             var usable: [(WeightingScheme, [Frame])] = []
             for name in candidates {
-                let (path, base) = try schemePath(name)
+                let (path, base) = try SchemeLocator.schemePath(name)
                 var s = try WeightingScheme.load(path: path)
                 if let baseWeight { s.baseWeight = baseWeight }
                 if let scale { s.scale = scale }
                 let frames = try s.frameFiles.map { file -> Frame in
-                    var frame = try Frame.load(path: framePath(file, schemeFolder: base), reader: reader)
+                    var frame = try Frame.load(path: SchemeLocator.framePath(file, schemeFolder: base), reader: reader)
                     frame.source = file  // as the scheme names it (relative to data/ for bundled schemes)
                     return frame
                 }
@@ -191,26 +191,6 @@ extension Monitor {
                 throw UsageError("cannot tell which survey this is from its columns: use --scheme (ambtsdragers, medewerkers or a file) or --cell/--frame")
             }
             return usable
-        }
-
-        /// A bundled scheme name or a file; returns the path and the folder its frame paths are relative to.
-        func schemePath(_ name: String) throws -> (String, String) {
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-                return (name, URL(fileURLWithPath: name).deletingLastPathComponent().path)
-            }
-            let path = try BundledData.path("schemes/\(name).yaml")
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw UsageError("unknown scheme \"\(name)\": use ambtsdragers, ambtsdragers-populatie, medewerkers or a .yaml file")
-            }
-            return (path, BundledData.directory() ?? ".")
-        }
-
-        /// A frame path from a scheme: absolute, relative to the scheme's folder, or a bundled frame.
-        func framePath(_ file: String, schemeFolder: String) throws -> String {
-            if file.hasPrefix("/") { return file }
-            let local = schemeFolder + "/" + file
-            if FileManager.default.fileExists(atPath: local) { return local }
-            return try BundledData.path(file)
         }
 
         func trimBounds() throws -> (lower: Double, upper: Double, strict: Bool)? {

@@ -1,0 +1,87 @@
+/// One estimate: a level of a variable in a group (or the whole sample).
+public struct EstimateRow: Sendable, Equatable, Codable {
+    public var variable: String
+    /// The outcome category; empty for a number or a 0/1 variable.
+    public var level: String
+    /// The domain; empty for the whole sample.
+    public var group: String
+    /// Respondents in the group with a valid answer (unweighted base).
+    public var n: Int
+    /// Kish's effective n of the base: (Σw)² / Σw².
+    public var effectiveN: Double
+    /// Proportion (0-1) or mean; nil when suppressed.
+    public var estimate: Double?
+    public var standardError: Double?
+    public var ciLow: Double?
+    public var ciHigh: Double?
+    /// Degrees of freedom behind the interval.
+    public var df: Int
+    public var flag: SmallGroupFlag
+
+    enum CodingKeys: String, CodingKey {
+        case variable, level, group, n, effectiveN = "n_eff", estimate, standardError = "se", ciLow = "ci_low", ciHigh = "ci_high", df, flag
+    }
+}
+
+public struct EstimationOptions: Sendable {
+    public var interval: IntervalMethod
+    public var level: Double
+    public var thresholds: ReportingThresholds
+
+    public init(interval: IntervalMethod = .logit, level: Double = 0.95, thresholds: ReportingThresholds = ReportingThresholds()) {
+        self.interval = interval
+        self.level = level
+        self.thresholds = thresholds
+    }
+}
+
+public enum Estimator {
+    /// Estimates of `outcome` for the whole sample and, with `by`, for each of its groups (R `svymean` and
+    /// `svyby`, with `svyciprop` intervals for proportions and t intervals for means).
+    ///
+    /// Interval degrees of freedom follow R: the design's df for the whole sample, the domain's df
+    /// (`degf(subset(design, group))`) for a group. Groups are listed in `by`'s label order.
+    public static func estimate(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping? = nil,
+                                options: EstimationOptions = EstimationOptions()) throws(DesignError) -> [EstimateRow] {
+        var rows: [EstimateRow] = []
+        let proportion = outcome.isProportion
+        let overall = try design.means(outcome)
+        rows += makeRows(overall, variable: variable, outcome: outcome, groupLabel: { _ in "" }, proportion: proportion,
+                         df: { _ in design.degreesOfFreedom }, designRows: { _ in design.rowCount }, options: options)
+        if let by {
+            let perDomain = try design.means(outcome, domains: by)
+            let members = by.counts
+            var df: [Int] = []
+            for d in 0..<by.count { df.append(design.degreesOfFreedom { by.codes[$0] == Int32(d) }) }
+            rows += makeRows(perDomain, variable: variable, outcome: outcome, groupLabel: { by.labels[$0] }, proportion: proportion,
+                             df: { df[$0] }, designRows: { design.designRows(in: members[$0]) }, options: options)
+        }
+        return rows
+    }
+
+    static func makeRows(_ m: DomainMeans, variable: String, outcome: Outcome, groupLabel: (Int) -> String, proportion: Bool,
+                         df: (Int) -> Int, designRows: (Int) -> Int, options: EstimationOptions) -> [EstimateRow] {
+        var rows: [EstimateRow] = []
+        for d in 0..<m.domains.count {
+            for l in 0..<m.levels.count {
+                let flag = options.thresholds.flag(n: m.n[d])
+                var row = EstimateRow(variable: variable, level: m.levels[l], group: groupLabel(d), n: m.n[d],
+                                      effectiveN: m.effectiveN(domain: d), estimate: nil, standardError: nil,
+                                      ciLow: nil, ciHigh: nil, df: df(d), flag: flag)
+                if flag != .suppressed {
+                    let p = m.estimate(level: l, domain: d), se = m.standardError(level: l, domain: d)
+                    let (low, high) = proportion
+                        ? ConfidenceInterval.proportion(p, standardError: se, method: options.interval, df: Double(df(d)),
+                                                        designRows: designRows(d), effectiveN: m.effectiveN(domain: d), level: options.level)
+                        : ConfidenceInterval.wald(p, standardError: se, df: Double(df(d)), level: options.level)
+                    row.estimate = p
+                    row.standardError = se
+                    row.ciLow = low
+                    row.ciHigh = high
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import MonitorCore
+
+extension Monitor {
+    /// `monitor estimate FILE --var X [--by G] [design] [--format csv|json|md]`
+    struct Estimate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Design-based proportions and means with standard errors and confidence intervals, overall and by group.",
+            discussion: """
+            One row per category (or one for a number or 0/1 variable) for the whole sample and for each group, with
+            the columns variable, level, group, n, n_eff, estimate, se, ci_low, ci_high, df, flag. Estimates are
+            proportions (0-1) or means; n is the unweighted base, n_eff Kish's effective n. Rows where the variable is
+            missing are outside the domain (R na.rm=TRUE); groups are domains of the full design (R svyby).
+
+            The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one stage), --fpc; then
+            --cell/--frame post-stratifies (R postStratify), or --scheme weights with a built-in scheme. Without
+            --weight the weights are N_h/n_h from --fpc, or 1.
+
+            Examples:
+              monitor estimate data.csv --var bedreiging --by bestuurslaag --weight w0
+              monitor estimate data.csv --var ernst --strata cel --fpc N_cel --format md
+              monitor estimate data.csv --var aangifte --by geslacht --cell cel --frame frame.csv --weight w0 --ci beta
+              monitor estimate data/examples/ambtsdragers-example.csv --survey ambtsdragers --var slachtoffer --by bestuurslaag --scheme ambtsdragers
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input).", valueName: "file"))
+        var file: String
+
+        @OptionGroup var analysis: AnalysisOptions
+        @OptionGroup var design: DesignOptions
+
+        @Option(help: "Confidence interval for proportions: logit (R svyciprop default), beta (Korn-Graubard), wilson (on Kish's n_eff) or wald.")
+        var ci: IntervalMethod = .logit
+
+        @Option(help: ArgumentHelp("Confidence level.", valueName: "level"))
+        var level: Double = 0.95
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if !(level > 0 && level < 1) { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
+        }
+
+        func run() throws {
+            let data = try AnalysisInput.load(file: file, survey: analysis.survey, variables: [analysis.variable] + [analysis.by].compactMap { $0 },
+                                              designOptions: design, input: input, missing: analysis.missing, quiet: output.quiet)
+            let outcome = try data.outcome(analysis.variable, kind: analysis.kind)
+            let groups = try analysis.by.map { try data.groups($0) }
+            let options = EstimationOptions(interval: ci, level: level, thresholds: analysis.thresholds)
+            let rows: [EstimateRow]
+            do {
+                rows = try Estimator.estimate(data.design, variable: analysis.variable, outcome: outcome, by: groups, options: options)
+            } catch {
+                throw DataError(.design, SourcePosition(file: data.table.source), error.description)
+            }
+            let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.declaration): \(data.design.summary)",
+                                                  interval: ci, level: level)
+            try output.write(text, inputs: [InputSource(argument: file)])
+            let used = (0..<data.design.rowCount).filter { outcome.isObserved($0) }.count
+            Terminal.note("\(NumberFormat.grouped(data.table.rowCount)) rows read, \(NumberFormat.grouped(used)) with \(analysis.variable) observed, 0 rejected; \(data.design.summary)", quiet: output.quiet)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import MonitorCore
+
+extension Monitor {
+    /// `monitor test FILE --var X --by G [design] [--test design|spss] [--previous P,N]`
+    struct TestCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Significance tests between groups: each group against the rest, pairwise, Rao-Scott chi-square, trend.",
+            discussion: """
+            --test design (default): design-based Wald t tests on the difference of domain estimates using their
+            covariance (R svyttest): each group against the rest of the table (the report's "significant hoger/lager
+            dan de andere groep"), every pair of groups with Bonferroni correction, and the Rao-Scott chi-square of
+            the whole table (R svychisq, statistics F and Chisq).
+            --test spss: IBM SPSS "compare column proportions" z tests with effective bases, Bonferroni-adjusted.
+            --previous P,N[,LABEL]: compare the overall estimate (or with --by, each group's) with a previous wave's
+            published proportion P (0-1) and n N, e.g. --previous 0.33,3033,2022.
+
+            Columns: test, variable, level, group, other, n, other_n, estimate, other_estimate, difference, se,
+            statistic, df, p_value, p_adjusted, verdict (higher, lower, not_significant, not_tested).
+
+            Examples:
+              monitor test data.csv --var bedreiging --by bestuurslaag --weight w0
+              monitor test data.csv --var bedreiging --by geslacht --weight w0 --test spss --format md
+              monitor test data.csv --var slachtoffer --previous 0.33,3033,2022 --scheme ambtsdragers --survey ambtsdragers
+            """
+        )
+
+        enum Mode: String, ExpressibleByArgument, CaseIterable { case design, spss }
+
+        @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input).", valueName: "file"))
+        var file: String
+
+        @OptionGroup var analysis: AnalysisOptions
+        @OptionGroup var design: DesignOptions
+
+        @Option(help: "Which tests: design (design-based, as R survey) or spss (SPSS column proportions).")
+        var test: Mode = .design
+
+        @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
+        var alpha: Double = 0.05
+
+        @Option(help: ArgumentHelp("A previous wave's published proportion and n (and label): P,N[,LABEL].", valueName: "p,n,label"))
+        var previous: String?
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be between 0 and 1, e.g. 0.05") }
+            if analysis.by == nil && previous == nil { throw ValidationError("give --by (groups to compare) or --previous (a published figure)") }
+            _ = try previousFigure()
+        }
+
+        func previousFigure() throws -> PublishedFigure? {
+            guard let previous else { return nil }
+            let parts = previous.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+            guard parts.count == 2 || parts.count == 3, let p = Double(parts[0]), p >= 0, p <= 1, let n = Int(parts[1]), n > 0 else {
+                throw ValidationError("--previous takes P,N[,LABEL] with P a proportion (0-1) and N the respondents, e.g. 0.33,3033,2022")
+            }
+            return PublishedFigure(label: parts.count == 3 ? parts[2] : "previous", proportion: p, n: n)
+        }
+
+        func run() throws {
+            let data = try AnalysisInput.load(file: file, survey: analysis.survey, variables: [analysis.variable] + [analysis.by].compactMap { $0 },
+                                              designOptions: design, input: input, missing: analysis.missing, quiet: output.quiet)
+            let outcome = try data.outcome(analysis.variable, kind: analysis.kind)
+            let groups = try analysis.by.map { try data.groups($0) }
+            var comparisons: [Comparison] = []
+            var chiSquare: [RaoScottTest] = []
+            do {
+                if let groups {
+                    switch test {
+                    case .design:
+                        comparisons += try GroupComparison.versusRest(data.design, variable: analysis.variable, outcome: outcome, by: groups,
+                                                                      alpha: alpha, thresholds: analysis.thresholds)
+                        comparisons += try GroupComparison.pairwise(data.design, variable: analysis.variable, outcome: outcome, by: groups,
+                                                                    alpha: alpha, thresholds: analysis.thresholds)
+                        if let rows = categories(outcome),
+                           let rs = try RaoScottTest.test(data.design, variable: analysis.variable, outcome: rows, by: analysis.by!, groups: groups) {
+                            chiSquare.append(rs)
+                        }
+                    case .spss:
+                        comparisons += ColumnProportions.compare(weights: data.design.weights, variable: analysis.variable, outcome: outcome,
+                                                                 by: groups, alpha: alpha, thresholds: analysis.thresholds)
+                    }
+                }
+                if let figure = try previousFigure() {
+                    let rows = try Estimator.estimate(data.design, variable: analysis.variable, outcome: outcome, by: groups,
+                                                      options: EstimationOptions(thresholds: analysis.thresholds))
+                    for row in rows {
+                        guard let estimate = row.estimate, let se = row.standardError else { continue }
+                        comparisons.append(TrendComparison.compare(variable: row.variable, level: row.level, group: row.group, current: estimate,
+                                                                   standardError: se, n: row.n, previous: figure, alpha: alpha))
+                    }
+                }
+            } catch let error as DesignError {
+                throw DataError(.design, SourcePosition(file: data.table.source), error.description)
+            }
+            let text = EstimationReport.tests(comparisons, chiSquare: chiSquare, format: analysis.format,
+                                              design: "\(design.declaration): \(data.design.summary)", alpha: alpha)
+            try output.write(text, inputs: [InputSource(argument: file)])
+        }
+
+        /// The outcome as categories for the chi-square: its categories, or 0/1 as two.
+        func categories(_ outcome: Outcome) -> Grouping? {
+            switch outcome {
+            case .categorical(let g): return g
+            case .numeric(let y):
+                guard outcome.isProportion else { return nil }
+                return Grouping(labels: ["0", "1"], codes: y.map { $0.isNaN ? -1 : ($0 == 1 ? 1 : 0) })
+            }
+        }
+    }
+}

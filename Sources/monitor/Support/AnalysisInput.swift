@@ -1,0 +1,234 @@
+import Foundation
+import MonitorCore
+
+/// How to read the analysed variable.
+enum VariableKind: String, CaseIterable {
+    /// Numbers when every value is a number (a 0/1 variable is a proportion), else categories.
+    case auto
+    case numeric
+    case categorical
+}
+
+/// A respondent file read for analysis: the design and the analysed variables, with file positions for
+/// every error (from the codebook with --survey, else from the raw columns).
+struct AnalysisInput {
+    var table: RawTable
+    var dataset: Dataset?
+    var design: SurveyDesign
+    var missing: Set<String>
+
+    static func load(file: String, survey: String?, variables: [String], designOptions: DesignOptions, input: InputOptions,
+                     missing: [String], quiet: Bool) throws -> AnalysisInput {
+        let source = InputSource(argument: file)
+        let reader = CSVReader(options: try input.csvOptions(),
+                               progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
+        let map = try input.exportMap()
+        var scheme: (WeightingScheme, [Frame])?
+        if let name = designOptions.scheme { scheme = try SchemeLocator.load(name) }
+        var needed = designOptions.columns
+        if let (s, frames) = scheme {
+            needed += frames.flatMap(\.variables) + [s.baseWeight].compactMap { $0 }
+        }
+        let surveyName = survey ?? map?.survey
+        var table: RawTable
+        var dataset: Dataset?
+        if let surveyName {
+            let codebook = try BundledData.codebook(surveyName)
+            table = try reader.read(source, columns: .all)
+            let (built, report) = DatasetBuilder(codebook: codebook, map: map).build(table)
+            if !report.isValid { throw report.errors() }
+            dataset = built
+            // Variables the codebook does not know must be raw columns.
+            let unknown = variables.filter { built[$0] == nil }
+            for name in unknown + needed where table.column(named: name) == nil {
+                throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name),
+                                "\"\(name)\" is neither a column of the file nor a variable of the \(surveyName) codebook")
+            }
+        } else {
+            if map != nil { throw UsageError("--map needs --survey (or a survey: line in the mapping file)") }
+            var names: [String] = []
+            for name in variables + needed where !names.contains(name) { names.append(name) }
+            table = try reader.read(source, columns: .required(names))
+        }
+        let design = try buildDesign(table: table, options: designOptions, scheme: scheme, map: map)
+        return AnalysisInput(table: table, dataset: dataset, design: design, missing: Set(missing + [""]))
+    }
+
+    // MARK: variables
+
+    /// The analysed variable: from the codebook (its missing codes, its level order) or the raw column.
+    func outcome(_ name: String, kind: VariableKind) throws -> Outcome {
+        if let dataset, let column = dataset[name] {
+            switch column {
+            case .numeric(let y):
+                return kind == .categorical ? .categorical(rawGrouping(y.map { $0.isNaN ? "" : NumberFormat.exact($0) })) : .numeric(y)
+            case .categorical(let c):
+                let observed = c.levels.filter { !$0.isMissing }
+                let numericCodes = observed.allSatisfy { Double($0.code) != nil }
+                if kind == .numeric || (kind == .auto && numericCodes && observed.allSatisfy { $0.code == "0" || $0.code == "1" }) {
+                    return .numeric(dataset.numeric(name)!)
+                }
+                return .categorical(grouping(c))
+            case .text(let t):
+                return try outcomeFromText(name, column: t, kind: kind)
+            }
+        }
+        guard let column = table.column(named: name) else {
+            throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name), "no such column")
+        }
+        return try outcomeFromText(name, column: column, kind: kind)
+    }
+
+    /// The grouping variable, with groups that have no respondents left out (as R's `svyby`).
+    func groups(_ name: String) throws -> Grouping {
+        let g: Grouping
+        if let dataset, let column = dataset[name] {
+            switch column {
+            case .categorical(let c): g = grouping(c)
+            case .numeric(let y): g = rawGrouping(y.map { $0.isNaN ? "" : NumberFormat.exact($0) })
+            case .text(let t): g = rawGrouping((0..<table.rowCount).map { t[$0].trimmingSpaces() })
+            }
+        } else {
+            guard let column = table.column(named: name) else {
+                throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name), "no such column")
+            }
+            g = rawGrouping((0..<table.rowCount).map { column[$0].trimmingSpaces() })
+        }
+        let counts = g.counts
+        let kept = g.labels.indices.filter { counts[$0] > 0 }
+        var map = [Int32](repeating: -1, count: g.count)
+        for (new, old) in kept.enumerated() { map[old] = Int32(new) }
+        return Grouping(labels: kept.map { g.labels[$0] }, codes: g.codes.map { $0 < 0 ? -1 : map[Int($0)] })
+    }
+
+    private func grouping(_ c: CategoricalColumn) -> Grouping {
+        var map = [Int32](repeating: -1, count: c.levels.count)
+        var labels: [String] = []
+        for (i, level) in c.levels.enumerated() where !level.isMissing && !missing.contains(level.code) {
+            map[i] = Int32(labels.count)
+            labels.append(level.code)
+        }
+        return Grouping(labels: labels, codes: c.codes.map { map[Int($0)] })
+    }
+
+    /// Categories of raw text in R's factor order: numerically if every label is a number, else sorted.
+    private func rawGrouping(_ values: [String]) -> Grouping {
+        let g = Grouping(values: values, missing: missing)
+        let numbers = g.labels.compactMap { Double($0) }
+        if numbers.count == g.labels.count {
+            return g.reordered(g.labels.sorted { Double($0)! < Double($1)! })
+        }
+        return g.sortedLabels()
+    }
+
+    private func outcomeFromText(_ name: String, column: RawTextColumn, kind: VariableKind) throws -> Outcome {
+        let texts = (0..<table.rowCount).map { column[$0].trimmingSpaces() }
+        if kind == .categorical { return .categorical(rawGrouping(texts)) }
+        var y = [Double](repeating: .nan, count: texts.count)
+        var errors: [DataError] = []
+        for (row, text) in texts.enumerated() where !missing.contains(text) {
+            if let v = NumberParsing.parse(text, decimalComma: table.dialect.decimalComma) {
+                y[row] = v
+            } else if kind == .numeric {
+                errors.append(DataError(.invalidValue, table.position(row: row, column: column, value: text),
+                                        "\(name) must be a number (or a missing code given with --missing)"))
+            } else {
+                return .categorical(rawGrouping(texts))
+            }
+        }
+        if !errors.isEmpty { throw DataErrors(errors: Array(errors.prefix(DataErrors.shownLimit)), total: errors.count) }
+        return .numeric(y)
+    }
+
+    // MARK: design
+
+    static func buildDesign(table: RawTable, options: DesignOptions, scheme: (WeightingScheme, [Frame])?, map: ExportMap?) throws -> SurveyDesign {
+        func column(_ name: String) throws -> RawTextColumn {
+            let export = map?.exportName(for: name, header: table.header) ?? name
+            guard let c = table.column(named: export) else {
+                throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name), "design column not in the header")
+            }
+            return c
+        }
+        func texts(_ name: String) throws -> [String] {
+            let c = try column(name)
+            return (0..<table.rowCount).map {
+                let text = c[$0].trimmingSpaces()
+                return map?.canonicalValue(text, variable: name, type: .categorical) ?? text
+            }
+        }
+        func numbers(_ name: String, what: String) throws -> [Double] {
+            let c = try column(name)
+            var out = [Double](repeating: .nan, count: table.rowCount)
+            var errors: [DataError] = []
+            for row in 0..<table.rowCount {
+                if let v = NumberParsing.parse(c[row].trimmingSpaces(), decimalComma: table.dialect.decimalComma), v > 0, v.isFinite {
+                    out[row] = v
+                } else {
+                    errors.append(DataError(.invalidValue, table.position(row: row, column: c, value: c[row]), "\(what) must be a positive number"))
+                }
+            }
+            if !errors.isEmpty { throw DataErrors(errors: Array(errors.prefix(DataErrors.shownLimit)), total: errors.count) }
+            return out
+        }
+        func positioned(_ error: DesignError) -> Error {
+            switch error {
+            case .invalidWeight(let row, let value):
+                return DataError(.design, table.position(row: row, value: "\(value)"), error.description)
+            case .missingDesignValue(_, let row), .invalidFPC(let row, _, _), .fpcVariesWithinStratum(_, _, _, let row):
+                return DataError(.design, table.position(row: row), error.description)
+            default:
+                return DataError(.design, SourcePosition(file: table.source), error.description)
+            }
+        }
+
+        let baseName = options.weight ?? scheme?.0.baseWeight
+        let weights = try baseName.map { try numbers($0, what: "weights") }
+        let fpc = try options.fpc.map { try numbers($0, what: "the finite population correction") }
+        let strata = try options.strata.map { Grouping(values: try texts($0)) }
+        let clusters = try options.cluster.map { Grouping(values: try texts($0)) }
+        var design: SurveyDesign
+        do {
+            design = try SurveyDesign(rowCount: table.rowCount, weights: weights, strata: strata, clusters: clusters, fpc: fpc,
+                                      lonelyPSU: options.lonelyPsu)
+        } catch {
+            throw positioned(error)
+        }
+        if let frameFile = options.frame {
+            let frame = try Frame.load(path: frameFile, reader: CSVReader())
+            guard frame.variables == options.cellColumns else {
+                throw UsageError("--frame \(frameFile) has cell columns \(frame.variables.joined(separator: ",")), but --cell is \(options.cellColumns.joined(separator: ","))")
+            }
+            let margin = frame.margin(name: frame.variables.joined(separator: " x "), columns: try options.cellColumns.map { try texts($0) },
+                                      rowCount: table.rowCount)
+            do {
+                let w = try PostStratification.weights(base: design.weights, margin: margin)
+                design = design.calibrated(weights: w, step: .postStratification(.init(cells: margin.cellOfRow, cellCount: margin.labels.count, weights: w)))
+            } catch {
+                throw weightingError(error, margin: margin, table: table, frames: [frameFile])
+            }
+        }
+        if let (s, frames) = scheme {
+            var values: [String: [String]] = [:]
+            for v in Set(frames.flatMap(\.variables)) { values[v] = try texts(v) }
+            do {
+                let result = try Weigher(scheme: s, frames: frames).weigh(values: values, base: weights, rowCount: table.rowCount)
+                if let step = result.calibration { design = design.calibrated(weights: result.weights, step: step) }
+            } catch {
+                throw weightingError(error, margin: nil, table: table, frames: frames.map(\.source))
+            }
+        }
+        return design
+    }
+
+    static func weightingError(_ error: WeightingError, margin: Margin?, table: RawTable, frames: [String]) -> Error {
+        if case .unmatchedRows(let name, let rows, let values, let total) = error {
+            let errors = rows.enumerated().map { k, row in
+                DataError(.frame, table.position(row: row, value: k < values.count ? values[k] : nil),
+                          "respondent's \(name) cell is missing or not in the frame (\(frames.joined(separator: ", ")))")
+            }
+            return DataErrors(errors: errors, total: total)
+        }
+        return DataError(.frame, SourcePosition(file: table.source), error.description)
+    }
+}

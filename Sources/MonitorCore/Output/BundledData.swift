@@ -31,6 +31,14 @@ public enum BundledData {
     }
 
     /// The codebook of a survey (`ambtsdragers`, `medewerkers`), or a codebook file path.
+    /// The bundled respondent file of a survey: the synthetic reproduction file (data/monitor-2024-<survey>.csv)
+    /// when present, else the small example (data/examples/<survey>-example.csv).
+    public static func respondentFile(survey: String) throws(DataError) -> String {
+        let reproduction = try path("monitor-2024-\(survey).csv")
+        if FileManager.default.fileExists(atPath: reproduction) { return reproduction }
+        return try path("examples/\(survey)-example.csv")
+    }
+
     public static func codebook(_ nameOrPath: String) throws -> Codebook {
         if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
             return try Codebook.load(path: nameOrPath)

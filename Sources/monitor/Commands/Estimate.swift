@@ -55,7 +55,7 @@ extension Monitor {
             } catch {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
-            let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.declaration): \(data.design.summary)",
+            let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.rDescription): \(data.design.summary)",
                                                   interval: ci, level: level)
             try output.write(text, inputs: [InputSource(argument: file)])
             let used = (0..<data.design.rowCount).filter { outcome.isObserved($0) }.count

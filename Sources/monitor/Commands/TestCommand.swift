@@ -98,7 +98,7 @@ extension Monitor {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
             let text = EstimationReport.tests(comparisons, chiSquare: chiSquare, format: analysis.format,
-                                              design: "\(design.declaration): \(data.design.summary)", alpha: alpha)
+                                              design: "\(design.rDescription): \(data.design.summary)", alpha: alpha)
             try output.write(text, inputs: [InputSource(argument: file)])
         }
 

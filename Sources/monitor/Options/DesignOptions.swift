@@ -38,8 +38,14 @@ struct DesignOptions: ParsableArguments {
     /// Respondent columns the design reads directly.
     var columns: [String] { [weight, strata, cluster, fpc].compactMap { $0 } + cellColumns }
 
+    /// The declaration as plain values.
+    var declaration: DesignDeclaration {
+        DesignDeclaration(weight: weight, strata: strata, cluster: cluster, fpc: fpc, cellColumns: cellColumns, frame: frame,
+                          scheme: scheme, lonelyPSU: lonelyPsu)
+    }
+
     /// A description of the declaration in R's terms.
-    var declaration: String {
+    var rDescription: String {
         var parts: [String] = []
         parts.append("ids=~\(cluster ?? "1")")
         if let strata { parts.append("strata=~\(strata)") }
@@ -50,6 +56,18 @@ struct DesignOptions: ParsableArguments {
         if let scheme { text = "scheme \(scheme) over \(text)" }
         return text
     }
+}
+
+/// What the design options declare, as plain values (also built by commands that choose the design themselves).
+struct DesignDeclaration {
+    var weight: String?
+    var strata: String?
+    var cluster: String?
+    var fpc: String?
+    var cellColumns: [String] = []
+    var frame: String?
+    var scheme: String?
+    var lonelyPSU: SurveyDesign.LonelyPSU = .fail
 }
 
 extension SurveyDesign.LonelyPSU: ExpressibleByArgument {}

@@ -50,7 +50,7 @@ struct AnalysisInput {
             for name in variables + needed where !names.contains(name) { names.append(name) }
             table = try reader.read(source, columns: .required(names))
         }
-        let design = try buildDesign(table: table, options: designOptions, scheme: scheme, map: map)
+        let design = try buildDesign(table: table, declaration: designOptions.declaration, scheme: scheme, map: map)
         return AnalysisInput(table: table, dataset: dataset, design: design, missing: Set(missing + [""]))
     }
 
@@ -142,7 +142,7 @@ struct AnalysisInput {
 
     // MARK: design
 
-    static func buildDesign(table: RawTable, options: DesignOptions, scheme: (WeightingScheme, [Frame])?, map: ExportMap?) throws -> SurveyDesign {
+    static func buildDesign(table: RawTable, declaration options: DesignDeclaration, scheme: (WeightingScheme, [Frame])?, map: ExportMap?) throws -> SurveyDesign {
         func column(_ name: String) throws -> RawTextColumn {
             let export = map?.exportName(for: name, header: table.header) ?? name
             guard let c = table.column(named: export) else {
@@ -190,7 +190,7 @@ struct AnalysisInput {
         var design: SurveyDesign
         do {
             design = try SurveyDesign(rowCount: table.rowCount, weights: weights, strata: strata, clusters: clusters, fpc: fpc,
-                                      lonelyPSU: options.lonelyPsu)
+                                      lonelyPSU: options.lonelyPSU)
         } catch {
             throw positioned(error)
         }

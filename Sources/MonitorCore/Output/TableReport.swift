@@ -1,0 +1,159 @@
+import Foundation
+
+/// Renders computed tables: Markdown in the report's layout, tidy CSV (unrounded), wide CSV (the report's
+/// layout, numbers as numbers), Dutch Excel CSV, and JSON.
+public enum TableReport {
+    public enum Format: String, Sendable, CaseIterable { case md, csv, json }
+
+    public struct Options: Sendable {
+        public var wide: Bool
+        public var excel: Bool
+        /// The current wave's label (e.g. "2024").
+        public var wave: String
+
+        public init(wide: Bool = false, excel: Bool = false, wave: String = "") {
+            self.wide = wide
+            self.excel = excel
+            self.wave = wave
+        }
+    }
+
+    public static func render(_ tables: [ComputedTable], format: Format, options: Options = Options()) -> String {
+        switch format {
+        case .md: return tables.map { markdown($0, wave: options.wave) }.joined(separator: "\n")
+        case .csv: return options.wide ? wide(tables, excel: options.excel) : tidy(tables, options: options)
+        case .json: return EstimationReport.json(tables)
+        }
+    }
+
+    // MARK: Markdown
+
+    /// Dutch thousands separator, as the report prints n: 1.076.
+    public static func count(_ n: Int) -> String { NumberFormat.grouped(n).replacingOccurrences(of: ",", with: ".") }
+
+    /// A cell as the report prints it: "52%" (rounded to `decimals`), or a mean with a decimal comma.
+    public static func value(_ cell: TableCell, decimals: Int) -> String {
+        guard let estimate = cell.estimate else { return "–" }
+        switch cell.statistic {
+        case .percent: return NumberFormat.fixed(estimate * 100, decimals).replacingOccurrences(of: ".", with: ",") + "%"
+        case .mean: return NumberFormat.fixed(estimate, max(decimals, 1)).replacingOccurrences(of: ".", with: ",")
+        }
+    }
+
+    static func mark(_ verdict: Comparison.Verdict?) -> String {
+        switch verdict {
+        case .higher?: return " ▲"
+        case .lower?: return " ▼"
+        default: return ""
+        }
+    }
+
+    public static func markdown(_ table: ComputedTable, wave: String = "") -> String {
+        let spec = table.spec
+        let decimals = spec.decimals ?? 0
+        var out = "## \(spec.name) \(spec.title)\n\n"
+        out += "Basis: \(spec.base.label) (n=\(count(table.baseN)))\n\n"
+        let headers = [""] + table.columns.map { $0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)" }
+        var md = MarkdownTable(headers: headers, alignments: [.left] + table.columns.map { _ in .right })
+        var flags: Set<SmallGroupFlag> = []
+        var anyMark = false
+        for row in table.rows {
+            var line = [row.label]
+            for column in table.columns {
+                guard let cell = table.cell(row: row.key, block: column.block, column: column.code) else { line.append(""); continue }
+                flags.insert(cell.flag)
+                if cell.verdict == .higher || cell.verdict == .lower { anyMark = true }
+                line.append(value(cell, decimals: decimals) + (cell.flag == .indicative ? "*" : "") + mark(cell.verdict))
+            }
+            md.add(line)
+        }
+        md.add(["n"] + table.columns.map { count($0.n) + ($0.n < 50 && $0.n >= 10 ? "*" : "") })
+        out += md.render()
+
+        // Earlier waves.
+        let trended = table.cells.filter { !$0.trend.isEmpty }
+        if !trended.isEmpty {
+            let waves = (spec.previous ?? []).map(\.wave)
+            var t = MarkdownTable(headers: [""] + waves + [wave.isEmpty ? "nu" : wave], alignments: [.left] + waves.map { _ in .right } + [.right])
+            for cell in trended {
+                let label = cell.column.isEmpty ? cell.rowLabel : "\(cell.rowLabel) (\(cell.columnLabel))"
+                var line = [label]
+                for w in waves {
+                    line.append(cell.trend.first { $0.wave == w }.map {
+                        NumberFormat.fixed($0.published, cell.statistic == .percent ? decimals : 1).replacingOccurrences(of: ".", with: ",")
+                            + (cell.statistic == .percent ? "%" : "")
+                    } ?? "")
+                }
+                let latest = cell.trend.last
+                let arrow = latest?.verdict == .higher ? " ↑" : (latest?.verdict == .lower ? " ↓" : "")
+                line.append(value(cell, decimals: decimals) + arrow)
+                t.add(line)
+            }
+            out += "\nEerdere metingen (gepubliceerde cijfers):\n\n" + t.render()
+            if let last = waves.last {
+                out += "\n↑ / ↓ significant hoger / lager dan in \(last) (z-toets tegen het gepubliceerde percentage en n).\n"
+            }
+        }
+        var legend: [String] = []
+        if anyMark { legend.append("▲ / ▼ significant hoger / lager dan de andere groep(en) in hetzelfde kolomblok (design-based t-toets, p < 0,05).") }
+        if flags.contains(.indicative) { legend.append("* indicatief: minder dan 50 respondenten.") }
+        if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan 10 respondenten.") }
+        if !legend.isEmpty { out += "\n" + legend.joined(separator: "\n") + "\n" }
+        return out
+    }
+
+    // MARK: CSV
+
+    public static let tidyColumns = ["table", "name", "survey", "family", "wave", "row", "row_label", "block", "column", "column_label",
+                                     "statistic", "n", "n_eff", "estimate", "se", "ci_low", "ci_high", "flag", "verdict", "p_value"]
+
+    static func tidy(_ tables: [ComputedTable], options: Options) -> String {
+        let delimiter: Character = options.excel ? ";" : ","
+        var csv = CSVWriter(header: tidyColumns, delimiter: delimiter)
+        func number(_ x: Double?) -> String {
+            guard let x, x.isFinite else { return "" }
+            let text = NumberFormat.exact(x)
+            return options.excel ? text.replacingOccurrences(of: ".", with: ",") : text
+        }
+        for table in tables {
+            let spec = table.spec
+            for cell in table.cells {
+                csv.row([spec.key, spec.name, spec.survey, spec.family.rawValue, options.wave, cell.row, cell.rowLabel, cell.block,
+                         cell.column, cell.columnLabel, cell.statistic.rawValue, String(cell.n), number(cell.effectiveN),
+                         number(cell.estimate), number(cell.standardError), number(cell.ciLow), number(cell.ciHigh),
+                         cell.flag.rawValue, cell.verdict?.rawValue ?? "", number(cell.pValue)])
+                // Earlier waves: the published figure, and whether the current estimate differs from it.
+                for trend in cell.trend {
+                    let estimate = cell.statistic == .percent ? trend.published / 100 : trend.published
+                    csv.row([spec.key, spec.name, spec.survey, spec.family.rawValue, trend.wave, cell.row, cell.rowLabel, cell.block,
+                             cell.column, cell.columnLabel, cell.statistic.rawValue, trend.n.map(String.init) ?? "", "",
+                             number(estimate), "", "", "", "published", "current_\(trend.verdict.rawValue)", number(trend.pValue)])
+                }
+            }
+        }
+        return csv.text
+    }
+
+    /// The report's layout: one block per table (title, base, header, rows, n), numbers rounded as printed.
+    static func wide(_ tables: [ComputedTable], excel: Bool) -> String {
+        let delimiter: Character = excel ? ";" : ","
+        var out = ""
+        for (t, table) in tables.enumerated() {
+            let spec = table.spec
+            let decimals = spec.decimals ?? 0
+            var csv = CSVWriter(header: [spec.name, spec.title], delimiter: delimiter)
+            csv.row(["Basis: \(spec.base.label)", String(table.baseN)])
+            csv.row([""] + table.columns.map { $0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)" })
+            for row in table.rows {
+                csv.row([row.label] + table.columns.map { column in
+                    guard let cell = table.cell(row: row.key, block: column.block, column: column.code), let e = cell.estimate else { return "" }
+                    let shown = cell.statistic == .percent ? NumberFormat.fixed(e * 100, decimals) : NumberFormat.fixed(e, max(decimals, 1))
+                    return excel ? shown.replacingOccurrences(of: ".", with: ",") : shown
+                })
+            }
+            csv.row(["n"] + table.columns.map { String($0.n) })
+            out += (t > 0 ? "\n" : "") + csv.text
+        }
+        return out
+    }
+}

@@ -1,0 +1,233 @@
+/// One cell of a computed table: an estimate for a row (variable, or a level of it) in a column (the whole
+/// base, or a group of a column block), with its test against the rest of the block and against earlier waves.
+public struct TableCell: Sendable, Equatable, Codable {
+    public struct Trend: Sendable, Equatable, Codable {
+        public var wave: String
+        /// The previous wave's published figure (percent or mean, as printed).
+        public var published: Double
+        public var n: Int?
+        public var verdict: Comparison.Verdict
+        public var pValue: Double?
+        enum CodingKeys: String, CodingKey { case wave, published, n, verdict, pValue = "p_value" }
+    }
+
+    public var row: String
+    public var rowLabel: String
+    public var block: String
+    public var column: String
+    public var columnLabel: String
+    public var statistic: TableSpec.Statistic
+    /// Respondents in the cell's base with a valid answer.
+    public var n: Int
+    public var effectiveN: Double
+    /// Proportion (0-1) or mean; nil when suppressed.
+    public var estimate: Double?
+    public var standardError: Double?
+    public var ciLow: Double?
+    public var ciHigh: Double?
+    public var flag: SmallGroupFlag
+    /// Against the rest of the column block (nil in the total column or a one-group block).
+    public var verdict: Comparison.Verdict?
+    public var pValue: Double?
+    public var trend: [Trend]
+
+    enum CodingKeys: String, CodingKey {
+        case row, rowLabel = "row_label", block, column, columnLabel = "column_label", statistic, n, effectiveN = "n_eff",
+             estimate, standardError = "se", ciLow = "ci_low", ciHigh = "ci_high", flag, verdict, pValue = "p_value", trend
+    }
+}
+
+/// A table evaluated on a respondent file.
+public struct ComputedTable: Sendable, Codable {
+    public struct Column: Sendable, Equatable, Codable {
+        public var block: String
+        public var blockLabel: String
+        public var code: String
+        public var label: String
+        /// Respondents of the base in this group.
+        public var n: Int
+        enum CodingKeys: String, CodingKey { case block, blockLabel = "block_label", code, label, n }
+    }
+    public struct Row: Sendable, Equatable, Codable {
+        public var key: String
+        public var label: String
+    }
+
+    public var spec: TableSpec
+    /// Respondents in the base.
+    public var baseN: Int
+    public var rows: [Row]
+    public var columns: [Column]
+    public var cells: [TableCell]
+
+    enum CodingKeys: String, CodingKey { case spec, baseN = "base_n", rows, columns, cells }
+
+    public func cell(row: String, block: String, column: String) -> TableCell? {
+        cells.first { $0.row == row && $0.block == block && $0.column == column }
+    }
+}
+
+/// Evaluates table specifications with the estimation and test engine: one source of truth for
+/// `monitor tables`, `monitor reproduce` and the synthetic-data calibration.
+public struct TableEngine: Sendable {
+    public var dataset: Dataset
+    public var design: SurveyDesign
+    public var codebook: Codebook
+    public var thresholds: ReportingThresholds
+    public var alpha: Double
+
+    public init(dataset: Dataset, design: SurveyDesign, codebook: Codebook, thresholds: ReportingThresholds = ReportingThresholds(),
+                alpha: Double = 0.05) {
+        self.dataset = dataset
+        self.design = design
+        self.codebook = codebook
+        self.thresholds = thresholds
+        self.alpha = alpha
+    }
+
+    public func compute(_ spec: TableSpec) throws -> ComputedTable {
+        try spec.check(against: codebook)
+        let n = dataset.rowCount
+        let inBase = try baseMask(spec)
+        let baseN = inBase.filter { $0 }.count
+
+        // Column blocks: the whole base, or groups of a variable.
+        var blocks: [(block: String, label: String, groups: Grouping?)] = []
+        var columns: [ComputedTable.Column] = []
+        for b in spec.columns {
+            guard let by = b.by else {
+                blocks.append(("", "Totaal", nil))
+                columns.append(.init(block: "", blockLabel: "Totaal", code: "", label: "Totaal", n: baseN))
+                continue
+            }
+            let g = try grouping(by, levels: b.levels, inBase: inBase)
+            let label = b.label ?? codebook.label(of: by)
+            blocks.append((by, label, g))
+            let counts = g.counts
+            for (k, code) in g.labels.enumerated() {
+                columns.append(.init(block: by, blockLabel: label, code: code,
+                                     label: b.labels?[code] ?? codebook.levelLabel(of: by, code: code), n: counts[k]))
+            }
+        }
+
+        var rows: [ComputedTable.Row] = []
+        var cells: [TableCell] = []
+        for rowSpec in spec.rows {
+            let (outcome, shown, statistic) = try outcome(rowSpec, inBase: inBase)
+            let levels = outcome.levels
+            let keys = shown.map { level -> (key: String, label: String, index: Int) in
+                let index = levels.firstIndex(of: level) ?? 0
+                if level.isEmpty {
+                    return (rowSpec.variable, rowSpec.label ?? codebook.label(of: rowSpec.variable), index)
+                }
+                let label = rowSpec.labels?[level] ?? codebook.levelLabel(of: rowSpec.variable, code: level)
+                return ("\(rowSpec.variable)=\(level)", rowSpec.label.map { "\($0): \(label)" } ?? label, index)
+            }
+            rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
+            for block in blocks {
+                let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: block.groups,
+                                                       options: EstimationOptions(thresholds: thresholds))
+                var tests: [Comparison] = []
+                if let groups = block.groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
+                    tests = try GroupComparison.versusRest(design, variable: rowSpec.variable, outcome: outcome, by: groups,
+                                                           alpha: alpha, thresholds: thresholds)
+                }
+                for e in estimates where block.groups == nil ? e.group.isEmpty : !e.group.isEmpty {
+                    guard let key = keys.first(where: { levels[$0.index] == e.level }) else { continue }
+                    let test = tests.first { $0.group == e.group && $0.level == e.level }
+                    var cell = TableCell(row: key.key, rowLabel: key.label, block: block.block, column: e.group,
+                                         columnLabel: columns.first { $0.block == block.block && $0.code == e.group }?.label ?? "Totaal",
+                                         statistic: statistic, n: e.n, effectiveN: e.effectiveN, estimate: e.estimate,
+                                         standardError: e.standardError, ciLow: e.ciLow, ciHigh: e.ciHigh, flag: e.flag,
+                                         verdict: test?.verdict, pValue: test.flatMap { $0.pValue.isFinite ? $0.pValue : nil }, trend: [])
+                    cell.trend = trends(spec, cell: cell)
+                    cells.append(cell)
+                }
+            }
+        }
+        return ComputedTable(spec: spec, baseN: baseN, rows: rows, columns: columns, cells: cells)
+    }
+
+    /// Earlier waves' published figures for this cell, each tested against the current estimate.
+    func trends(_ spec: TableSpec, cell: TableCell) -> [TableCell.Trend] {
+        var out: [TableCell.Trend] = []
+        for wave in spec.previous ?? [] {
+            for figure in wave.figures where figure.row == cell.row && figure.column == cell.column {
+                let scale = cell.statistic == .percent ? 100.0 : 1.0
+                guard let published = cell.statistic == .percent ? figure.percent : figure.mean else { continue }
+                var trend = TableCell.Trend(wave: wave.wave, published: published, n: figure.n, verdict: .notTested, pValue: nil)
+                if cell.statistic == .percent, let n = figure.n, let estimate = cell.estimate, let se = cell.standardError {
+                    let c = TrendComparison.compare(variable: cell.row, current: estimate, standardError: se, n: cell.n,
+                                                    previous: PublishedFigure(label: wave.wave, proportion: published / scale, n: n), alpha: alpha)
+                    trend.verdict = c.verdict
+                    trend.pValue = c.pValue.isFinite ? c.pValue : nil
+                }
+                out.append(trend)
+            }
+        }
+        return out
+    }
+
+    // MARK: variables
+
+    /// The code of every row for a variable ("" where missing).
+    func codes(_ name: String) throws -> [String] {
+        guard let column = dataset[name] else {
+            throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(name)")
+        }
+        switch column {
+        case .categorical(let c):
+            let table = c.levels.map(\.code)
+            return c.codes.map { table[Int($0)] }
+        case .numeric(let y): return y.map { $0.isNaN ? "" : NumberFormat.exact($0) }
+        case .text(let t): return (0..<dataset.rowCount).map { t[$0] }
+        }
+    }
+
+    func baseMask(_ spec: TableSpec) throws -> [Bool] {
+        var mask = [Bool](repeating: true, count: dataset.rowCount)
+        for (variable, allowed) in (spec.base.filter ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let values = try codes(variable)
+            let set = Set(allowed)
+            for i in 0..<mask.count where mask[i] && !set.contains(values[i]) { mask[i] = false }
+        }
+        return mask
+    }
+
+    func grouping(_ name: String, levels: [String]?, inBase: [Bool]) throws -> Grouping {
+        let values = try codes(name)
+        let missingCodes = Set(codebook.missing.map(\.code) + [""])
+        let order = levels ?? (codebook.levelCodes(of: name)?.filter { !missingCodes.contains($0) }
+            ?? Array(Set(values.filter { !missingCodes.contains($0) })).sorted())
+        let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, Int32($0)) })
+        return Grouping(labels: order, codes: values.enumerated().map { i, v in inBase[i] ? (index[v] ?? -1) : -1 })
+    }
+
+    /// The row's outcome restricted to the base, the levels it shows, and whether it is a percentage or a mean.
+    func outcome(_ row: TableSpec.Row, inBase: [Bool]) throws -> (Outcome, [String], TableSpec.Statistic) {
+        guard let column = dataset[row.variable] else {
+            throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(row.variable)")
+        }
+        let excluded = Set(row.exclude ?? [])
+        if case .numeric(let y) = column {
+            return (.numeric(y.enumerated().map { inBase[$0] ? $1 : .nan }), [""], row.statistic ?? .mean)
+        }
+        let values = try codes(row.variable)
+        let missingCodes = Set(codebook.missing.map(\.code) + [""])
+        let valid = (codebook.levelCodes(of: row.variable) ?? []).filter { !missingCodes.contains($0) }
+        // A 0/1 variable shown as one row: the proportion with 1.
+        if row.levels == nil, Set(valid) == ["0", "1"] || (valid.isEmpty && Set(values).isSubset(of: ["0", "1", ""])) {
+            let y = values.enumerated().map { i, v -> Double in
+                guard inBase[i], !excluded.contains(v) else { return .nan }
+                return v == "1" ? 1 : (v == "0" ? 0 : .nan)
+            }
+            return (.numeric(y), [""], .percent)
+        }
+        // Categories: every valid level (and any missing code the row lists) is in the denominator.
+        var levels = valid.filter { !excluded.contains($0) }
+        for code in row.levels ?? [] where !levels.contains(code) { levels.append(code) }
+        let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
+        let codes = values.enumerated().map { i, v in inBase[i] ? (index[v] ?? -1) : -1 }
+        return (.categorical(Grouping(labels: levels, codes: codes)), row.levels ?? levels, .percent)
+    }
+}

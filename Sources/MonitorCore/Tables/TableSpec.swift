@@ -1,0 +1,176 @@
+import Foundation
+
+/// One report table as data: its base, the estimates in its rows, the groups in its columns, and the
+/// earlier waves' published figures. The built-in catalogue (data/tables/) is written in this format, so a
+/// researcher adds or changes a table without recompiling. Documented in docs/tables.md.
+public struct TableSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case tabel, figuur }
+    public enum Family: String, Codable, Sendable, CaseIterable { case prevalence, severity, reporting, aangifte }
+    public enum Statistic: String, Codable, Sendable { case percent, mean }
+    public enum Test: String, Codable, Sendable { case groupVersusRest = "group_vs_rest", none }
+
+    public struct Base: Codable, Sendable, Equatable {
+        public var label: String
+        /// Every condition must hold: variable → allowed codes.
+        public var filter: [String: [String]]?
+    }
+
+    public struct Row: Codable, Sendable, Equatable {
+        public var variable: String
+        public var label: String?
+        /// For a categorical variable: the levels shown, in order (default: every non-missing level).
+        public var levels: [String]?
+        public var labels: [String: String]?
+        /// Codes treated as missing for this row ("exclusief weet niet").
+        public var exclude: [String]?
+        public var statistic: Statistic?
+    }
+
+    public struct ColumnBlock: Codable, Sendable, Equatable {
+        /// nil: the whole base ("total").
+        public var by: String?
+        public var label: String?
+        public var levels: [String]?
+        public var labels: [String: String]?
+
+        public init(by: String?, label: String? = nil, levels: [String]? = nil, labels: [String: String]? = nil) {
+            self.by = by
+            self.label = label
+            self.levels = levels
+            self.labels = labels
+        }
+
+        public init(from decoder: Decoder) throws {
+            // `- total` is a plain string; a group block is a mapping.
+            if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
+                guard text == "total" else {
+                    throw DecodingError.dataCorruptedError(in: single, debugDescription: "a column block is `total` or a mapping with `by:`, not \"\(text)\"")
+                }
+                self.init(by: nil)
+                return
+            }
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(by: try c.decode(String.self, forKey: .by), label: try c.decodeIfPresent(String.self, forKey: .label),
+                      levels: try c.decodeIfPresent([String].self, forKey: .levels),
+                      labels: try c.decodeIfPresent([String: String].self, forKey: .labels))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            if by == nil {
+                var single = encoder.singleValueContainer()
+                try single.encode("total")
+                return
+            }
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(by, forKey: .by)
+            try c.encodeIfPresent(label, forKey: .label)
+            try c.encodeIfPresent(levels, forKey: .levels)
+            try c.encodeIfPresent(labels, forKey: .labels)
+        }
+
+        enum CodingKeys: String, CodingKey { case by, label, levels, labels }
+    }
+
+    public struct PreviousWave: Codable, Sendable, Equatable {
+        public struct Figure: Codable, Sendable, Equatable {
+            /// The row's variable, or `variable=level` for a level of a categorical row.
+            public var row: String
+            /// "" for the total column, else the group code.
+            public var column: String
+            public var percent: Double?
+            public var mean: Double?
+            public var n: Int?
+        }
+        public var wave: String
+        public var figures: [Figure]
+    }
+
+    public var id: String
+    public var kind: Kind?
+    public var survey: String
+    public var family: Family
+    public var title: String
+    public var base: Base
+    public var rows: [Row]
+    public var columns: [ColumnBlock]
+    public var decimals: Int?
+    public var test: Test?
+    public var previous: [PreviousWave]?
+    public var source: String?
+    public var published: [String]?
+    public var notes: String?
+    /// Where the specification was read from (not part of the file, not written out).
+    public var file: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, survey, family, title, base, rows, columns, decimals, test, previous, source, published, notes
+    }
+
+    /// "Tabel 2.2" / "Figuur 2.9".
+    public var name: String { "\((kind ?? .tabel) == .tabel ? "Tabel" : "Figuur") \(id)" }
+    /// A key for file names and CSV: "T2.2" / "F2.9".
+    public var key: String { "\((kind ?? .tabel) == .tabel ? "T" : "F")\(id)" }
+
+    public static func load(path: String) throws -> TableSpec {
+        var spec = try YAMLFile.decode(TableSpec.self, path: path, what: "table specification", kind: .spec)
+        spec.file = path
+        return spec
+    }
+
+    /// Every specification (*.yaml) in a folder and its subfolders, in report order.
+    public static func loadAll(directory: String) throws -> [TableSpec] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
+            throw DataError(.spec, SourcePosition(file: directory), "no such folder of table specifications")
+        }
+        var specs: [TableSpec] = []
+        for case let relative as String in enumerator where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+            specs.append(try load(path: directory + "/" + relative))
+        }
+        return specs.sorted(by: reportOrder)
+    }
+
+    /// Ambtsdragers before medewerkers, then by chapter.section number, tables before figures.
+    public static func reportOrder(_ a: TableSpec, _ b: TableSpec) -> Bool {
+        if a.survey != b.survey { return a.survey < b.survey }
+        let na = a.id.split(separator: ".").map { Int($0) ?? 0 }, nb = b.id.split(separator: ".").map { Int($0) ?? 0 }
+        if na != nb { return na.lexicographicallyPrecedes(nb) }
+        return (a.kind ?? .tabel).rawValue > (b.kind ?? .tabel).rawValue
+    }
+
+    /// Checks the specification against the survey's codebook: variables, levels and filter codes exist.
+    public func check(against codebook: Codebook) throws {
+        let where_ = SourcePosition(file: file ?? key)
+        func levels(of name: String) throws -> [String]? {
+            if let v = codebook.variable(name) {
+                switch v.type {
+                case .categorical, .binary: return codebook.levelCodes(of: name)
+                default: return nil
+                }
+            }
+            if codebook.derivedVariable(name) != nil { return codebook.levelCodes(of: name) }
+            throw DataError(.spec, where_, "\(name) is not a variable of the \(codebook.survey) codebook")
+        }
+        for (variable, codes) in base.filter ?? [:] {
+            if let known = try levels(of: variable) {
+                for code in codes where !known.contains(code) {
+                    throw DataError(.spec, where_, "base filter: \(variable) has no code \"\(code)\" (codes: \(known.joined(separator: ", ")))")
+                }
+            }
+        }
+        for row in rows {
+            let known = try levels(of: row.variable)
+            for code in (row.levels ?? []) + (row.exclude ?? []) where known.map({ !$0.contains(code) }) ?? false {
+                throw DataError(.spec, where_, "row \(row.variable): no code \"\(code)\" (codes: \(known!.joined(separator: ", ")))")
+            }
+        }
+        for block in columns {
+            guard let by = block.by else { continue }
+            let known = try levels(of: by)
+            for code in block.levels ?? [] where known.map({ !$0.contains(code) }) ?? false {
+                throw DataError(.spec, where_, "column \(by): no code \"\(code)\" (codes: \(known!.joined(separator: ", ")))")
+            }
+        }
+        if rows.isEmpty { throw DataError(.spec, where_, "a table needs at least one row") }
+        if columns.isEmpty { throw DataError(.spec, where_, "a table needs at least one column block (`- total`)") }
+    }
+}

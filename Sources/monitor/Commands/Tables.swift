@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import MonitorCore
+
+extension Monitor {
+    /// `monitor tables [FILE] [--survey S] [--family F] [--table ID] [--format md|csv|json] [--output DIR|FILE]`
+    struct Tables: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The Monitor's tables (prevalence, severity, reporting, aangifte) from a respondent file.",
+            discussion: """
+            Weights the file with the survey's scheme (post-stratification to the population frame; --weight uses a
+            weight column instead), evaluates every table specification (data/tables/, or --specs DIR) and prints
+            them: Markdown in the report's layout with group n's, ▲/▼ for groups significantly higher/lower than the
+            rest of their column block, * for indicatief groups (n < 50), – for suppressed ones (n < 10); tidy CSV
+            with unrounded estimates, SEs, intervals, n, n_eff and verdicts; --wide for the report's layout;
+            --excel for Dutch Excel (; and decimal comma); JSON for other programs.
+
+            Without FILE it runs on the bundled data of each survey.
+
+            Examples:
+              monitor tables
+              monitor tables --list
+              monitor tables data/examples/ambtsdragers-example.csv --table 2.2
+              monitor tables survey.csv --survey medewerkers --family reporting --format csv --output tabellen.csv
+              monitor tables survey.csv --format md --output tabellen/      (one file per table)
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input); default: the bundled data.", valueName: "file"))
+        var file: String?
+
+        @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
+        var survey: String?
+
+        @Option(help: "Only this family: prevalence, severity, reporting, aangifte or all.")
+        var family: String = "all"
+
+        @Option(name: .customLong("table"), help: ArgumentHelp("Only these tables (repeatable): 2.2, T2.2 or F2.9.", valueName: "id"))
+        var tables: [String] = []
+
+        @Flag(help: "List the table catalogue and exit.")
+        var list = false
+
+        @Option(help: ArgumentHelp("Folder of table specifications (default: the bundled catalogue, data/tables).", valueName: "dir"))
+        var specs: String?
+
+        @Option(help: "Output format: md, csv or json.")
+        var format: TableReport.Format = .md
+
+        @Flag(help: "CSV in the report's layout (rows × columns, rounded) instead of the tidy long format.")
+        var wide = false
+
+        @Flag(help: "CSV for Dutch Excel: ';' delimiter and decimal comma.")
+        var excel = false
+
+        @Option(help: ArgumentHelp("Use this column as the final weights instead of the survey's weighting scheme.", valueName: "col"))
+        var weight: String?
+
+        @Option(help: ArgumentHelp("Weighting scheme (default: the survey's own).", valueName: "scheme"))
+        var scheme: String?
+
+        @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
+        var alpha: Double = 0.05
+
+        @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
+        var minN: Int = 10
+
+        @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
+        var indicativeN: Int = 50
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, or to this folder one file per table (atomically).", valueName: "path"))
+        var output: String?
+
+        @Flag(name: [.short, .long], help: "Print no notes or progress on standard error.")
+        var quiet = false
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            if family != "all" && TableSpec.Family(rawValue: family) == nil {
+                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
+            }
+            if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
+            if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
+        }
+
+        func run() throws {
+            let catalogue = try TableSpec.loadAll(directory: specs ?? BundledData.path("tables"))
+            let selected = catalogue.filter(matches)
+            if list {
+                var md = MarkdownTable(headers: ["table", "survey", "family", "title", "basis", "rows", "columns"])
+                for s in selected {
+                    md.add([s.name, s.survey, s.family.rawValue, s.title, s.base.label, s.rows.map(\.variable).joined(separator: ", "),
+                            s.columns.map { $0.by ?? "totaal" }.joined(separator: ", ")])
+                }
+                FileHandle.standardOutput.write(Data((md.render() + "\n\(selected.count) tables\n").utf8))
+                return
+            }
+            guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
+
+            var computed: [ComputedTable] = []
+            var inputs: [InputSource] = []
+            for (surveyName, source) in try sources(selected) {
+                inputs.append(source)
+                let specsForSurvey = selected.filter { $0.survey == surveyName }
+                if specsForSurvey.isEmpty { continue }
+                let codebook = try BundledData.codebook(surveyName)
+                let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
+                let table = try reader.read(source, columns: .all)
+                let (dataset, report) = DatasetBuilder(codebook: codebook, map: try input.exportMap()).build(table)
+                if !report.isValid { throw report.errors() }
+                let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? surveyName) : nil)
+                let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
+                let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: try input.exportMap())
+                let engine = TableEngine(dataset: dataset, design: design, codebook: codebook,
+                                         thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha)
+                for spec in specsForSurvey {
+                    do {
+                        computed.append(try engine.compute(spec))
+                    } catch let error as DesignError {
+                        throw DataError(.design, SourcePosition(file: spec.file ?? spec.key), "\(spec.name): \(error.description)")
+                    }
+                }
+                Terminal.note("\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected; \(specsForSurvey.count) tables; \(design.summary)", quiet: quiet)
+            }
+            let options = TableReport.Options(wide: wide, excel: excel, wave: "2024")
+            try write(computed, options: options, inputs: inputs)
+        }
+
+        func matches(_ spec: TableSpec) -> Bool {
+            if let survey, spec.survey != survey { return false }
+            if family != "all" && spec.family.rawValue != family { return false }
+            if !tables.isEmpty && !tables.contains(where: { $0 == spec.id || $0 == spec.key || $0 == spec.name }) { return false }
+            return true
+        }
+
+        /// The respondent file of each survey: the given one (its survey from --survey or its columns), or the bundled ones.
+        func sources(_ selected: [TableSpec]) throws -> [(String, InputSource)] {
+            if let file {
+                let source = InputSource(argument: file)
+                if let survey { return [(survey, source)] }
+                let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+                var best: (String, Int)?
+                for name in ["ambtsdragers", "medewerkers"] {
+                    let codebook = try BundledData.codebook(name)
+                    let known = codebook.variables.filter { header.contains($0.name) }.count
+                    if known > (best?.1 ?? 0) { best = (name, known) }
+                }
+                guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
+                return [(best.0, source)]
+            }
+            var out: [(String, InputSource)] = []
+            for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
+                out.append((name, .file(try BundledData.respondentFile(survey: name))))
+            }
+            return out
+        }
+
+        func write(_ computed: [ComputedTable], options: TableReport.Options, inputs: [InputSource]) throws {
+            var isDirectory: ObjCBool = false
+            if let output, output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                let ext = format == .md ? "md" : format.rawValue
+                for table in computed {
+                    let path = URL(fileURLWithPath: output).appendingPathComponent("\(table.spec.survey)-\(table.spec.key).\(ext)").path
+                    try AtomicFile.write(Data(TableReport.render([table], format: format, options: options).utf8), to: path, protecting: inputs)
+                }
+                Terminal.note("wrote \(computed.count) tables to \(output)", quiet: quiet)
+                return
+            }
+            let text = TableReport.render(computed, format: format, options: options)
+            if let output {
+                try AtomicFile.write(Data(text.utf8), to: output, protecting: inputs)
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
+
+extension TableReport.Format: ExpressibleByArgument {}

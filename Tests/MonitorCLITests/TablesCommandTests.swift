@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Golden files: Tests/Fixtures/tables/golden/. After a deliberate change, rewrite them with
+/// `RECORD_GOLDEN=1 swift test --filter TablesCommandTests` and review the diff.
+@Suite("monitor tables")
+struct TablesCommandTests {
+    let example = CLI.data("examples/ambtsdragers-example.csv")
+    let specs = CLI.fixture("tables")
+
+    func golden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let path = CLI.fixture("tables/golden/\(name)")
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
+            try actual.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs from its golden file", sourceLocation: sourceLocation)
+    }
+
+    @Test("Markdown, tidy CSV, wide CSV and JSON of the fixture tables match their golden files", arguments: [
+        ("ambtsdragers.md", ["--format", "md"]),
+        ("ambtsdragers.csv", ["--format", "csv"]),
+        ("ambtsdragers-wide.csv", ["--format", "csv", "--wide"]),
+        ("ambtsdragers-excel.csv", ["--format", "csv", "--excel"]),
+        ("ambtsdragers.json", ["--format", "json"]),
+    ])
+    func goldenFiles(name: String, arguments: [String]) throws {
+        let result = try CLI.run(["tables", example, "--specs", specs, "-q"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        try golden(name, result.stdout)
+    }
+
+    @Test("a table cell is the estimate `monitor estimate` gives on the same weighting (one engine)")
+    func sameAsEstimate() throws {
+        let tables = try CLI.run(["tables", example, "--specs", specs, "--table", "2.2", "--format", "csv", "-q"])
+        let estimate = try CLI.run(["estimate", example, "--survey", "ambtsdragers", "--scheme", "ambtsdragers",
+                                    "--var", "slachtoffer", "--by", "bestuurslaag", "-q"])
+        let cells = records(tables.stdout).filter { $0["row"] == "slachtoffer" && $0["wave"] == "2024" }
+        for row in records(estimate.stdout) {
+            let cell = try #require(cells.first { $0["column"] == row["group"] && ($0["block"] == "bestuurslaag" || row["group"] == "") })
+            #expect(cell["estimate"] == row["estimate"] && cell["se"] == row["se"] && cell["n"] == row["n"])
+        }
+    }
+
+    @Test("the example's tables: base n, suppressed groups without numbers, indicatief marks, same bytes twice")
+    func layout() throws {
+        let args = ["tables", example, "--specs", specs, "-q"]
+        let md = try CLI.run(args)
+        #expect(md.stdout.contains("Basis: alle politieke ambtsdragers (n=60)"))
+        #expect(md.stdout.contains("Basis: slachtoffers (n=25)"))
+        #expect(md.stdout.contains("| Aangifte gedaan        |    6%* |                 7%* |                    – |"))
+        #expect(md.stdout.contains("* indicatief: minder dan 50 respondenten."))
+        #expect(try CLI.run(args).stdout == md.stdout)
+        let csv = try CLI.run(args + ["--format", "csv"])
+        let suppressed = records(csv.stdout).filter { $0["flag"] == "suppressed" }
+        #expect(!suppressed.isEmpty && suppressed.allSatisfy { $0["estimate"] == "" && $0["se"] == "" })
+    }
+
+    @Test("--list shows the catalogue; --output DIR writes one file per table; the input is never overwritten")
+    func listAndOutput() throws {
+        let list = try CLI.run(["tables", "--specs", specs, "--list"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("| Tabel 2.2 ") && list.stdout.contains("2 tables"))
+        let dir = CLI.temporaryDirectory().appendingPathComponent("tabellen/").path + "/"
+        let out = try CLI.run(["tables", example, "--specs", specs, "--output", dir, "-q"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == ["ambtsdragers-T2.2.md", "ambtsdragers-T2.20.md"])
+        let overwrite = try CLI.run(["tables", example, "--specs", specs, "--output", example])
+        #expect(overwrite.status != 0)
+        #expect(overwrite.stderr.contains("refusing to overwrite the input"))
+    }
+
+    @Test("a specification naming an unknown variable or level is an error naming the file")
+    func badSpecification() throws {
+        let dir = CLI.temporaryDirectory()
+        try """
+        id: "9.9"
+        survey: ambtsdragers
+        family: prevalence
+        title: "fout"
+        base: {label: "iedereen"}
+        rows: [{variable: slachtofer}]
+        columns: [total]
+        """.write(to: dir.appendingPathComponent("T9.9.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["tables", example, "--specs", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("T9.9.yaml") && result.stderr.contains("slachtofer is not a variable of the ambtsdragers codebook"))
+    }
+}

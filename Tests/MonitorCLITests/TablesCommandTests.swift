@@ -31,6 +31,17 @@ struct TablesCommandTests {
         try golden(name, result.stdout)
     }
 
+    @Test("the built-in catalogue on the bundled example of each survey, Markdown and tidy CSV, matches its golden files",
+          arguments: ["ambtsdragers", "medewerkers"])
+    func catalogue(survey: String) throws {
+        let file = CLI.data("examples/\(survey)-example.csv")
+        for (format, ext) in [("md", "md"), ("csv", "csv")] {
+            let result = try CLI.run(["tables", file, "--survey", survey, "--format", format, "-q"])
+            #expect(result.status == 0, "\(result.stderr)")
+            try golden("catalogue-\(survey).\(ext)", result.stdout)
+        }
+    }
+
     @Test("a table cell is the estimate `monitor estimate` gives on the same weighting (one engine)")
     func sameAsEstimate() throws {
         let tables = try CLI.run(["tables", example, "--specs", specs, "--table", "2.2", "--format", "csv", "-q"])

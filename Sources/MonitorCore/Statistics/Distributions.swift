@@ -79,9 +79,9 @@ public enum Distributions {
     /// for the normal).
     ///
     /// P(T > |t|) = ½·I_x(df/2, ½) with x = df/(df + t²) (Abramowitz & Stegun 26.7.1 / 26.5.27), where
-    /// x and 1 − x = t²/(df + t²) are both formed directly, so neither tail loses precision. For
-    /// df > 4e5 this follows R (`pt.c`), which uses the normal approximation
-    /// Φ(t·(1 − 1/(4df)) / √(1 + t²/(2df))) there (its relative error is below about 5e-11).
+    /// x and 1 − x = t²/(df + t²) are both formed directly, so neither tail loses precision; this holds
+    /// for every finite df (R 4.2 `pt` likewise has no large-df approximation). When t² overflows,
+    /// the leading term x^(df/2)/((df/2)·B(df/2, ½)) of the tail is used (DLMF 8.17.8).
     public static func studentTCDF(_ t: Double, df: Double) -> Double {
         if t.isNaN || df.isNaN || !(df > 0) { return .nan }
         if t.isInfinite { return t < 0 ? 0 : 1 }
@@ -93,8 +93,7 @@ public enum Distributions {
     /// R `2 * pt(-abs(t), df)`: the two-sided p-value P(|T| ≥ |t|).
     ///
     /// This is I_x(df/2, ½) with x = df/(df + t²) (Abramowitz & Stegun 26.7.1), evaluated directly, so
-    /// p-values down to the smallest normal double keep full relative precision (no 1 − x). For df > 4e5
-    /// it is 2·Φ(−|z|) with R's normal approximation (see `studentTCDF`).
+    /// p-values down to the smallest normal double keep full relative precision (no 1 − x).
     public static func studentTTwoSided(_ t: Double, df: Double) -> Double {
         if t.isNaN || df.isNaN || !(df > 0) { return .nan }
         if t.isInfinite { return 0 }
@@ -108,9 +107,8 @@ public enum Distributions {
     /// quantiles for df = 1 (1/tan(πq)) and df = 2 (Hill 1970), otherwise the better of the
     /// Cornish–Fisher expansion in z = Φ⁻¹(1 − q) (Abramowitz & Stegun 26.7.5, terms to df⁻⁴) and the
     /// tail approximation t ≈ √df·(q·df·B(df/2, ½))^(−1/df). Then safeguarded Newton steps on
-    /// ln P(T > t) in ln t (with d ln P/d ln t = −t f(t)/P, exactly linear in the far tail) with a
-    /// bisection fallback, to full double precision. For df > 4e5 the normal approximation of
-    /// `studentTCDF` is inverted in closed form: t = z / √((1 − v)² − 2v z²), v = 1/(4df).
+    /// ln P(T > t) in ln t (d ln P/d ln t = −t f(t)/P; ln P is nearly linear in ln t in the tail) with a
+    /// bisection fallback, to full double precision. As in R, df > 1e20 gives the normal quantile.
     public static func studentTQuantile(_ p: Double, df: Double) -> Double {
         if p.isNaN || df.isNaN || !(df > 0) || p < 0 || p > 1 { return .nan }
         if p == 0 { return -.infinity }
@@ -179,10 +177,10 @@ public enum Distributions {
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
         if a == 0 || b == 0 || a.isInfinite || b.isInfinite {
-            if a == 0 && b == 0 { return 0.5 }
-            if a == 0 || a / b == .infinity { return 1 }
-            if b == 0 || b / a == .infinity { return 0 }
-            return x < 0.5 ? 0 : 1
+            if a == 0 && b == 0 { return 0.5 }  // mass ½ at 0 and at 1
+            if a == 0 || (b.isInfinite && a.isFinite) { return 1 }  // all mass at 0
+            if b == 0 || (a.isInfinite && b.isFinite) { return 0 }  // all mass at 1
+            return x < 0.5 ? 0 : 1  // a = b = ∞: all mass at ½
         }
         return betaTails(x: x, y: 1 - x, a: a, b: b).lower
     }
@@ -194,14 +192,15 @@ public enum Distributions {
     /// 1 − x ≈ ((1−p)·b·B(a,b))^(1/b) (from DLMF 8.17.8) and, for a, b > 1, a logit-normal
     /// approximation (logit x ≈ ln((a−½)/(b−½)) + z√(1/(a−½) + 1/(b−½))). Newton steps are taken in
     /// ln x for x ≤ ½ and in ln(1 − x) above, inside a bracket with bisection as the fallback, to full
-    /// double precision. Quantiles below the smallest double are 0. As in R, a = 0 (or a/b = ∞) gives
-    /// 0, b = 0 (or b/a = ∞) gives 1, and a = b = 0 gives 0, ½ or 1 for p <, =, > ½.
+    /// double precision. Quantiles below the smallest double are 0, above 1 − 2⁻⁵³ they are 1. As in R,
+    /// the point-mass limits: a = 0 (or b = ∞) gives 0, b = 0 (or a = ∞) gives 1, a = b = ∞ gives ½,
+    /// and a = b = 0 gives 0, ½ or 1 for p <, =, > ½.
     public static func betaQuantile(_ p: Double, a: Double, b: Double) -> Double {
         if p.isNaN || a.isNaN || b.isNaN || a < 0 || b < 0 || p < 0 || p > 1 { return .nan }
         if a == 0 || b == 0 || a.isInfinite || b.isInfinite {
             if a == 0 && b == 0 { return p < 0.5 ? 0 : (p > 0.5 ? 1 : 0.5) }
-            if a == 0 || a / b == .infinity { return 0 }
-            if b == 0 || b / a == .infinity { return 1 }
+            if a == 0 || (b.isInfinite && a.isFinite) { return 0 }
+            if b == 0 || (a.isInfinite && b.isFinite) { return 1 }
             return 0.5
         }
         if p == 0 { return 0 }
@@ -326,6 +325,8 @@ extension Distributions {
 
     /// The t > 0 with P(T > t) = q, 0 < q < ½.
     private static func upperStudentQuantile(_ q: Double, df: Double) -> Double {
+        // Quantiles beyond the largest double (small df, tiny q) are +∞, as in R.
+        if studentTails(.greatestFiniteMagnitude, df: df).upper > q { return .infinity }
         let logQ = log(q)
         var starts: [Double] = []
         if df == 1 {
@@ -401,7 +402,7 @@ extension Distributions {
             n += 1
         }
         let logX = x <= y ? log(x) : log1p(-y)
-        let logABeta = logGamma(1 + a) - logGammaIncrement(b, by: a)
+        let logABeta = logGammaOnePlus(a) - logGammaIncrement(b, by: a)
         let logValue = a * logX - logABeta + log1p(a * sum)
         return (min(1, exp(logValue)), max(0, -expm1(logValue)))
     }
@@ -556,6 +557,9 @@ extension Distributions {
         } else {
             logFront = a * log(x) - x - logGamma(a + 1)
         }
+        // exp(logFront), or e^(−x)·exp(logFront + x) when the large, exact −x would otherwise
+        // dominate the rounding of the sum (a < 10, 1 ≪ x < 700).
+        let front = a < 10 && x > 1 && x < 700 ? exp(-x) * exp(a * log(x) - logGamma(a + 1)) : exp(logFront)
         if x < a + 1 && a < 1 {
             // P = x^a/Γ(a+1)·(1 + a·Σₙ₌₁ (−x)ⁿ/(n!(a+n))) (DLMF 8.7.1, 8.5.1); P is close to 1 when
             // a is small, so Q = −expm1(ln P) (DiDonato & Morris 1986, TOMS 654).
@@ -569,7 +573,7 @@ extension Distributions {
                 if abs(term) <= 1e-17 * abs(sum) { break }
                 n += 1
             }
-            let logLower = a * log(x) - logGamma(1 + a) + log1p(a * sum)
+            let logLower = a * log(x) - logGammaOnePlus(a) + log1p(a * sum)
             return (min(1, exp(logLower)), max(0, -expm1(logLower)))
         }
         if x < a + 1 {
@@ -583,7 +587,7 @@ extension Distributions {
                 if term <= sum * 1e-17 { break }
                 n += 1
             }
-            let lower = min(1, exp(logFront) * sum)
+            let lower = min(1, front * sum)
             return (lower, 1 - lower)
         }
         // Q = front · a / (x+1−a − 1(1−a)/(x+3−a − 2(2−a)/(x+5−a − …))), modified Lentz.
@@ -606,7 +610,7 @@ extension Distributions {
             if abs(delta - 1) <= 2.3e-16 { break }
             i += 1
         }
-        let upper = min(1, exp(logFront) * a * h)
+        let upper = min(1, front * a * h)
         return (1 - upper, upper)
     }
 }
@@ -618,6 +622,23 @@ extension Distributions {
     static func logGamma(_ x: Double) -> Double {
         var sign: Int32 = 0
         return lgamma_r(x, &sign)
+    }
+
+    /// ln Γ(1 + a) for |a| ≤ 1 without the rounding of 1 + a: with 1 + a = s + e exactly (s the
+    /// rounded sum), ln Γ(1 + a) = ln Γ(s) + ψ(s)·e to within e², where ψ needs only a few digits
+    /// (ψ(z) ≈ ln z − 1/(2z) − 1/(12z²) after the recurrence ψ(z) = ψ(z+1) − 1/z up to z ≥ 6;
+    /// Abramowitz & Stegun 6.3.5, 6.3.18). Matters when a is small: ln Γ(1 + a) ≈ −γa.
+    static func logGammaOnePlus(_ a: Double) -> Double {
+        let s = 1 + a
+        let e = (1 - s) + a  // exact (Fast2Sum, |a| ≤ 1)
+        var z = s
+        var psi = 0.0
+        while z < 6 {
+            psi -= 1 / z
+            z += 1
+        }
+        psi += log(z) - 0.5 / z - 1 / (12 * z * z)
+        return logGamma(s) + psi * e
     }
 
     /// Stirling remainder δ(z) = ln Γ(z) − [(z − ½) ln z − z + ½ ln 2π] for z ≥ 10, from the

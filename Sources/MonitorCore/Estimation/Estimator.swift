@@ -41,13 +41,16 @@ public enum Estimator {
     ///
     /// Interval degrees of freedom follow R: the design's df for the whole sample, the domain's df
     /// (`degf(subset(design, group))`) for a group. Groups are listed in `by`'s label order.
+    /// With `includeOverall: false` only the groups' rows are computed.
     public static func estimate(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping? = nil,
-                                options: EstimationOptions = EstimationOptions()) throws(DesignError) -> [EstimateRow] {
+                                options: EstimationOptions = EstimationOptions(), includeOverall: Bool = true) throws(DesignError) -> [EstimateRow] {
         var rows: [EstimateRow] = []
         let proportion = outcome.isProportion
-        let overall = try design.means(outcome)
-        rows += makeRows(overall, variable: variable, outcome: outcome, groupLabel: { _ in "" }, proportion: proportion,
-                         df: { _ in design.degreesOfFreedom }, designRows: { _ in design.rowCount }, options: options)
+        if includeOverall || by == nil {
+            let overall = try design.means(outcome)
+            rows += makeRows(overall, variable: variable, outcome: outcome, groupLabel: { _ in "" }, proportion: proportion,
+                             df: { _ in design.degreesOfFreedom }, designRows: { _ in design.rowCount }, options: options)
+        }
         if let by {
             let perDomain = try design.means(outcome, domains: by)
             let members = by.counts

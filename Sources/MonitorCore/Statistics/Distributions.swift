@@ -171,7 +171,10 @@ public enum Distributions {
     /// partial denominators are written in λ = a − (a+b)x so that they do not cancel when x is near 1.
     /// The front factor x^a(1−x)^b/B(a,b) uses the Stirling remainders (DiDonato & Morris 1992, TOMS
     /// 708 BRCOMP) when a and b are large, and ln Γ(a+b) − ln Γ(b) by the same series when only b is.
-    /// R's limits for a or b equal to 0 or ∞ (point masses) are kept.
+    /// When the shape on the fraction's side is below 1, the power series (DLMF 8.17.7; TOMS 708
+    /// BPSER) is used instead and the other tail is −expm1 of its logarithm, so both tails keep their
+    /// relative precision for shapes down to 1e-3. R's limits for a or b equal to 0 or ∞ (point
+    /// masses) are kept.
     public static func regularizedBeta(_ x: Double, a: Double, b: Double) -> Double {
         if x.isNaN || a.isNaN || b.isNaN || a < 0 || b < 0 { return .nan }
         if x <= 0 { return 0 }
@@ -216,7 +219,9 @@ public enum Distributions {
     /// Recipes 3rd ed. §6.2), otherwise 1 − Q from Legendre's continued fraction (DLMF 8.9.2) by the
     /// modified Lentz method. The front factor x^a e^(−x)/Γ(a+1) is, for a ≥ 10, Loader's (2000)
     /// saddle-point form exp(−δ(a) − a·(t − ln(1+t)))/√(2πa), t = (x − a)/a, with δ the Stirling
-    /// remainder, so it has no cancellation for large a. a = 0 is the point mass at 0, as in R.
+    /// remainder, so it has no cancellation for large a. For a < 1 and x < a + 1 the series
+    /// P = x^a/Γ(a+1)·(1 + a·Σₙ₌₁ (−x)ⁿ/(n!(a+n))) (Abramowitz & Stegun 6.5.29) gives P, and Q as
+    /// −expm1(ln P). a = 0 is the point mass at 0, as in R.
     public static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
         if a.isNaN || x.isNaN || a < 0 { return .nan }
         if x <= 0 { return 0 }
@@ -310,7 +315,7 @@ extension Distributions {
                 // x = df/t² underflows: I_x(a, ½) = x^a/(a·B(a, ½))·(1 + O(x)) (DLMF 8.17.8).
                 let a = df / 2
                 let logX = log(df) - 2 * log(t)
-                let logFront = a * logX - (logGamma(a) + logGamma(0.5) - logGamma(a + 0.5))
+                let logFront = a * logX - (logGamma(0.5) - logGammaIncrement(a, by: 0.5))
                 let upper = 0.5 * exp(logFront - log(a))
                 return (1 - upper, upper, logFront)
             }
@@ -561,8 +566,8 @@ extension Distributions {
         // dominate the rounding of the sum (a < 10, 1 ≪ x < 700).
         let front = a < 10 && x > 1 && x < 700 ? exp(-x) * exp(a * log(x) - logGamma(a + 1)) : exp(logFront)
         if x < a + 1 && a < 1 {
-            // P = x^a/Γ(a+1)·(1 + a·Σₙ₌₁ (−x)ⁿ/(n!(a+n))) (DLMF 8.7.1, 8.5.1); P is close to 1 when
-            // a is small, so Q = −expm1(ln P) (DiDonato & Morris 1986, TOMS 654).
+            // P = x^a/Γ(a+1)·(1 + a·Σₙ₌₁ (−x)ⁿ/(n!(a+n))) (Abramowitz & Stegun 6.5.29); P is close
+            // to 1 when a is small, so Q = −expm1(ln P) (as in DiDonato & Morris 1986, TOMS 654).
             var power = 1.0
             var sum = 0.0
             var n = 1.0

@@ -126,13 +126,13 @@ public struct TableEngine: Sendable {
             rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
             for block in blocks {
                 let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: block.groups,
-                                                       options: EstimationOptions(thresholds: thresholds))
+                                                       options: EstimationOptions(thresholds: thresholds), includeOverall: block.groups == nil)
                 var tests: [Comparison] = []
                 if let groups = block.groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
                     tests = try GroupComparison.versusRest(design, variable: rowSpec.variable, outcome: outcome, by: groups,
                                                            alpha: alpha, thresholds: thresholds)
                 }
-                for e in estimates where block.groups == nil ? e.group.isEmpty : !e.group.isEmpty {
+                for e in estimates {
                     guard let key = keys.first(where: { levels[$0.index] == e.level }) else { continue }
                     let test = tests.first { $0.group == e.group && $0.level == e.level }
                     var cell = TableCell(row: key.key, rowLabel: key.label, block: block.block, column: e.group,

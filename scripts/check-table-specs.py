@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SPECS = os.path.join(ROOT, "data", "tables")
 DEFAULT_CODEBOOKS = os.path.join(ROOT, "data", "codebook")
-DEFAULT_REFERENCE = os.path.join(ROOT, "..", "shared", "reference", "monitor-2024-published.csv")
+DEFAULT_REFERENCE = os.path.join(ROOT, "data", "published", "monitor-2024-published.csv")
 
 SURVEYS = ("ambtsdragers", "medewerkers")
 KINDS = {"tabel": "T", "figuur": "F"}

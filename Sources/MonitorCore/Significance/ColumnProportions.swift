@@ -31,7 +31,7 @@ public enum ColumnProportions {
         var results: [Comparison] = []
         for l in 0..<L {
             for a in 0..<C {
-                for b in (a + 1)..<max(C, a + 1) {
+                for b in (a + 1)..<C {
                     let pa = sw[a] > 0 ? swy[l * C + a] / sw[a] : .nan
                     let pb = sw[b] > 0 ? swy[l * C + b] / sw[b] : .nan
                     let ea = sw2[a] > 0 ? sw[a] * sw[a] / sw2[a] : 0

@@ -29,7 +29,7 @@ public enum GroupComparison {
         let m = c * (c - 1) / 2
         var results: [Comparison] = []
         for a in 0..<by.count {
-            for b in (a + 1)..<max(by.count, a + 1) {
+            for b in (a + 1)..<by.count {
                 let split = Grouping(labels: [by.labels[a], by.labels[b]],
                                      codes: by.codes.map { $0 == Int32(a) ? 0 : ($0 == Int32(b) ? 1 : -1) })
                 results += try compare(design, variable: variable, outcome: outcome, split: split, kind: .pairwise,

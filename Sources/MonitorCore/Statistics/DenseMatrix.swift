@@ -66,7 +66,7 @@ public struct DenseMatrix: Sendable, Equatable {
         let scale = values.map(abs).max() ?? 0
         for col in 0..<n {
             var pivot = col
-            for r in (col + 1)..<max(n, col + 1) where abs(a[r, col]) > abs(a[pivot, col]) { pivot = r }
+            for r in (col + 1)..<n where abs(a[r, col]) > abs(a[pivot, col]) { pivot = r }
             if !(abs(a[pivot, col]) > 1e-13 * scale) { return nil }
             if pivot != col {
                 for j in 0..<n { let t = a[col, j]; a[col, j] = a[pivot, j]; a[pivot, j] = t }

@@ -62,10 +62,7 @@ extension Monitor {
         }
 
         func run() throws {
-            let data = try AnalysisInput.load(file: file, survey: analysis.survey, variables: [analysis.variable] + [analysis.by].compactMap { $0 },
-                                              designOptions: design, input: input, missing: analysis.missing, quiet: output.quiet)
-            let outcome = try data.outcome(analysis.variable, kind: analysis.kind)
-            let groups = try analysis.by.map { try data.groups($0) }
+            let (data, outcome, groups) = try AnalysisInput.load(file: file, analysis: analysis, designOptions: design, input: input, quiet: output.quiet)
             var comparisons: [Comparison] = []
             var chiSquare: [RaoScottTest] = []
             do {

@@ -54,6 +54,14 @@ struct AnalysisInput {
         return AnalysisInput(table: table, dataset: dataset, design: design, missing: Set(missing + [""]))
     }
 
+    /// The file, design, analysed variable and groups of `monitor estimate` / `monitor test`.
+    static func load(file: String, analysis: AnalysisOptions, designOptions: DesignOptions, input: InputOptions,
+                     quiet: Bool) throws -> (AnalysisInput, Outcome, Grouping?) {
+        let data = try load(file: file, survey: analysis.survey, variables: [analysis.variable] + [analysis.by].compactMap { $0 },
+                            designOptions: designOptions, input: input, missing: analysis.missing, quiet: quiet)
+        return (data, try data.outcome(analysis.variable, kind: analysis.kind), try analysis.by.map { try data.groups($0) })
+    }
+
     // MARK: variables
 
     /// The analysed variable: from the codebook (its missing codes, its level order) or the raw column.

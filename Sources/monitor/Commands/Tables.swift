@@ -104,24 +104,10 @@ extension Monitor {
                 inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
-                let codebook = try BundledData.codebook(surveyName)
-                let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
-                let table = try reader.read(source, columns: .all)
-                let (dataset, report) = DatasetBuilder(codebook: codebook, map: try input.exportMap()).build(table)
-                if !report.isValid { throw report.errors() }
-                let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? surveyName) : nil)
-                let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
-                let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: try input.exportMap())
-                let engine = TableEngine(dataset: dataset, design: design, codebook: codebook,
-                                         thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha)
-                for spec in specsForSurvey {
-                    do {
-                        computed.append(try engine.compute(spec))
-                    } catch let error as DesignError {
-                        throw DataError(.design, SourcePosition(file: spec.file ?? spec.key), "\(spec.name): \(error.description)")
-                    }
-                }
-                Terminal.note("\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected; \(specsForSurvey.count) tables; \(design.summary)", quiet: quiet)
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
+                                                   thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha, quiet: quiet)
+                for spec in specsForSurvey { computed.append(try loaded.compute(spec)) }
+                Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             let options = TableReport.Options(wide: wide, excel: excel, wave: "2024")
             try write(computed, options: options, inputs: inputs)

@@ -1,0 +1,154 @@
+import Foundation
+
+/// One number printed in the 2024 report (a row of `data/published/monitor-2024-published.csv`).
+public struct ReportFigure: Sendable, Equatable {
+    public var id: String
+    public var survey: String
+    public var family: String
+    public var table: String
+    public var base: String
+    public var baseN: Int?
+    public var row: String
+    public var column: String
+    public var groupN: Int?
+    /// Printed value; nil where the report prints "-".
+    public var value: Double?
+    public var year: Int?
+    public var sourceLine: String
+    public var note: String
+
+    public var isFlagged: Bool { note.contains("INCONSISTENT") || note.contains("SUSPECT") }
+}
+
+/// Where a published figure lives among the computed tables (`data/published/cells.csv`).
+public struct FigureCell: Sendable, Equatable {
+    public enum NCheck: String, Sendable { case base, group, both, none }
+    public var id: String
+    public var survey: String
+    /// Spec key (T2.2); empty when no specification computes the figure.
+    public var table: String
+    public var row: String
+    /// nil for the Totaal column, else `block=code`.
+    public var column: String?
+    public var nCheck: NCheck
+    public var reason: String
+
+    public var isMapped: Bool { !table.isEmpty }
+}
+
+/// A statement of the report's text on whether a difference is significant.
+public struct SignificanceStatement: Sendable, Equatable {
+    public var id: String
+    public var survey: String
+    public var statement: String
+    public var groupA: String
+    public var groupB: String
+    public var measure: String
+    public var verdict: Comparison.Verdict
+    public var sourceLine: String
+    /// SIG-E: the text says so explicitly; SIG-I: inferred from the rule that only significant differences are named.
+    public var isExplicit: Bool { id.hasPrefix("SIG-E") }
+}
+
+/// Which test of which table checks a statement (`data/published/significance-map.csv`).
+public struct SignificanceLink: Sendable, Equatable {
+    public enum Against: Sendable, Equatable {
+        case rest
+        case group(String)
+        case wave(String)
+    }
+    public var id: String
+    public var table: String
+    public var row: String
+    public var block: String
+    public var groupA: String
+    public var against: Against?
+    public var reason: String
+    public var isMapped: Bool { !table.isEmpty && against != nil }
+}
+
+/// The report's published figures, their cells, and the significance statements, as kept in `data/published/`.
+public struct PublishedData: Sendable {
+    public var figures: [ReportFigure]
+    public var cells: [FigureCell]
+    public var statements: [SignificanceStatement]
+    public var links: [SignificanceLink]
+    /// Figures documented as irreconcilable (id -> reason), from `data/published/irreconcilable.csv`.
+    public var irreconcilable: [String: String]
+
+    public static let families: Set<String> = ["prevalence", "severity", "reporting", "aangifte"]
+
+    /// The figures `monitor reproduce` checks: 2024, the four families, the two surveys.
+    public var checkedFigures: [ReportFigure] {
+        figures.filter { $0.year == 2024 && Self.families.contains($0.family) && ($0.survey == "ambtsdragers" || $0.survey == "medewerkers") }
+    }
+
+    public func figure(_ id: String) -> ReportFigure? { figures.first { $0.id == id } }
+
+    public static func load(directory: String) throws -> PublishedData {
+        func rows(_ name: String, required: Bool = true) throws -> [[String: String]] {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if !required && !FileManager.default.fileExists(atPath: path) { return [] }
+            let table = try CSVReader().read(.file(path), columns: .all)
+            return (0..<table.rowCount).map { r in
+                Dictionary(uniqueKeysWithValues: table.columns.map { ($0.name, $0[r]) })
+            }
+        }
+        func int(_ s: String?) -> Int? { s.flatMap { Int($0.replacingOccurrences(of: ".", with: "")) } }
+        let figures = try rows("monitor-2024-published.csv").map { r in
+            ReportFigure(id: r["id"] ?? "", survey: r["survey"] ?? "", family: r["family"] ?? "", table: r["table"] ?? "",
+                         base: r["base"] ?? "", baseN: int(r["base_n"]), row: r["row"] ?? "", column: r["column"] ?? "",
+                         groupN: int(r["group_n"]), value: r["value"].flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) },
+                         year: int(r["year"]), sourceLine: r["source_line"] ?? "", note: r["note"] ?? "")
+        }
+        let cells = try rows("cells.csv").map { r in
+            FigureCell(id: r["id"] ?? "", survey: r["survey"] ?? "", table: r["table"] ?? "", row: r["row"] ?? "",
+                       column: (r["column"] ?? "total").isEmpty || r["column"] == "total" ? nil : r["column"],
+                       nCheck: FigureCell.NCheck(rawValue: r["n_check"] ?? "none") ?? .none, reason: r["reason"] ?? "")
+        }
+        let statements = try rows("monitor-2024-significance.csv").map { r in
+            SignificanceStatement(id: r["id"] ?? "", survey: r["survey"] ?? "", statement: r["statement"] ?? "",
+                                  groupA: r["group_a"] ?? "", groupB: r["group_b"] ?? "", measure: r["measure"] ?? "",
+                                  verdict: Comparison.Verdict(rawValue: r["verdict"] ?? "") ?? .notTested, sourceLine: r["source_line"] ?? "")
+        }
+        let links = try rows("significance-map.csv").map { r -> SignificanceLink in
+            let b = r["group_b"] ?? ""
+            let against: SignificanceLink.Against? = b.isEmpty ? nil : b == "rest" ? .rest
+                : b.hasPrefix("wave:") ? .wave(String(b.dropFirst(5))) : .group(b)
+            return SignificanceLink(id: r["id"] ?? "", table: r["table"] ?? "", row: r["row"] ?? "", block: r["block"] ?? "",
+                                    groupA: r["group_a"] ?? "", against: against, reason: r["reason"] ?? "")
+        }
+        var irreconcilable: [String: String] = [:]
+        for r in try rows("irreconcilable.csv", required: false) { irreconcilable[r["id"] ?? ""] = r["reason"] ?? "" }
+        return PublishedData(figures: figures, cells: cells, statements: statements, links: links, irreconcilable: irreconcilable)
+    }
+
+    /// Calibration targets for one survey: every mapped 2024 figure's estimate, and its printed n's where the
+    /// cell map says which n they are. Irreconcilable figures are left out.
+    public func targets(survey: String, specs: [TableSpec]) -> [CalibrationTarget] {
+        let byKey = Dictionary(specs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let figuresByID = Dictionary(figures.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [CalibrationTarget] = []
+        var counted = Set<String>()
+        for cell in cells where cell.survey == survey && cell.isMapped && irreconcilable[cell.id] == nil {
+            guard let spec = byKey[cell.table], let figure = figuresByID[cell.id] else { continue }
+            let decimals = spec.decimals ?? 0
+            if let value = figure.value {
+                out.append(CalibrationTarget(id: cell.id, spec: spec, row: cell.row, column: cell.column, kind: .estimate(value: value, decimals: decimals)))
+            }
+            if [.base, .both].contains(cell.nCheck), let n = figure.baseN {
+                let key = "\(cell.table)|\(cell.row)|total|n"
+                if counted.insert(key).inserted {
+                    out.append(CalibrationTarget(id: cell.id + " (base n)", spec: spec, row: cell.row, column: nil, kind: .count(n)))
+                }
+            }
+            if [.group, .both].contains(cell.nCheck), let n = figure.groupN {
+                let key = "\(cell.table)|\(cell.row)|\(cell.column ?? "total")|n"
+                if counted.insert(key).inserted {
+                    out.append(CalibrationTarget(id: cell.id + " (group n)", spec: spec, row: cell.row, column: cell.column, kind: .count(n)))
+                }
+            }
+        }
+        return out
+    }
+}

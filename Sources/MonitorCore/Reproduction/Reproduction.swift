@@ -1,0 +1,289 @@
+import Foundation
+
+/// A published figure against what the tables compute.
+public struct FigureCheck: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        /// Within the printed precision (and the printed n's agree).
+        case reproduced
+        /// Off by more than rounding, or an n differs: a failure unless documented.
+        case differs
+        /// Differs, and documented as irreconcilable (data/published/irreconcilable.csv, docs/errata.md).
+        case irreconcilable
+        /// No table specification computes it (reason in data/published/cells.csv).
+        case notComputed = "not_computed"
+    }
+    public var id: String
+    public var survey: String
+    public var table: String
+    public var spec: String
+    public var cell: String
+    public var published: Double?
+    /// Unrounded (percent for percentages).
+    public var reproduced: Double?
+    public var difference: Double?
+    public var publishedN: Int?
+    public var reproducedN: Int?
+    public var status: Status
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, survey, table, spec, cell, published, reproduced, difference, publishedN = "published_n", reproducedN = "reproduced_n", status, reason
+    }
+}
+
+/// A significance statement of the report against the test on the data.
+public struct StatementCheck: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        case held
+        case notHeld = "not_held"
+        case notChecked = "not_checked"
+    }
+    public var id: String
+    public var survey: String
+    public var explicit: Bool
+    public var comparison: String
+    public var expected: Comparison.Verdict
+    public var found: Comparison.Verdict?
+    public var pValue: Double?
+    public var status: Status
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey { case id, survey, explicit, comparison, expected, found, pValue = "p_value", status, reason }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(survey, forKey: .survey)
+        try c.encode(explicit, forKey: .explicit)
+        try c.encode(comparison, forKey: .comparison)
+        try c.encode(expected, forKey: .expected)
+        try c.encode(found, forKey: .found)
+        if let pValue, pValue.isFinite { try c.encode(pValue, forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
+        try c.encode(status, forKey: .status)
+        try c.encode(reason, forKey: .reason)
+    }
+}
+
+/// Checks the published figures and significance statements against computed tables (no I/O).
+public enum Reproduction {
+    /// Whether a computed value shows as the printed one: |reproduced − published| ≤ half a unit of the last
+    /// printed decimal (so 46.5 and 47.49 both print as 47).
+    public static func matches(_ reproduced: Double, published: Double, decimals: Int) -> Bool {
+        abs(reproduced - published) <= 0.5 * pow(10, Double(-decimals)) + 1e-9
+    }
+
+    /// Every checked figure of one survey. `tables` are the survey's computed tables by spec key; `engine`
+    /// answers the n's of whole rows.
+    public static func checkFigures(_ data: PublishedData, survey: String, tables: [String: ComputedTable], engine: TableEngine) throws -> [FigureCheck] {
+        let cells = Dictionary(data.cells.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [FigureCheck] = []
+        for figure in data.checkedFigures where figure.survey == survey {
+            var check = FigureCheck(id: figure.id, survey: survey, table: figure.table, spec: "", cell: "", published: figure.value,
+                                    reproduced: nil, difference: nil, publishedN: nil, reproducedN: nil, status: .notComputed, reason: "")
+            guard let cell = cells[figure.id], cell.isMapped else {
+                check.reason = cells[figure.id]?.reason ?? "not in data/published/cells.csv"
+                out.append(check)
+                continue
+            }
+            check.spec = cell.table
+            check.cell = cell.row + " | " + (cell.column ?? "total")
+            guard let table = tables[cell.table] else {
+                check.status = .differs
+                check.reason = "table \(cell.table) not computed"
+                out.append(check)
+                continue
+            }
+            let block = cell.column.map { String($0.split(separator: "=", maxSplits: 1)[0]) } ?? ""
+            let column = cell.column.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? ""
+            guard let computed = table.cell(row: cell.row, block: block, column: column) else {
+                check.status = .differs
+                check.reason = "no cell \(check.cell) in \(table.spec.name)"
+                out.append(check)
+                continue
+            }
+            let scale = computed.statistic == .percent ? 100.0 : 1.0
+            check.reproduced = computed.estimate.map { $0 * scale }
+            var problems: [String] = []
+            if let published = figure.value {
+                if let r = check.reproduced {
+                    check.difference = r - published
+                    if !matches(r, published: published, decimals: table.spec.decimals ?? 0) { problems.append("value") }
+                } else {
+                    problems.append("no estimate")
+                }
+            } else if let r = check.reproduced, abs(r) > 1e-9 {
+                problems.append("printed '-' but the estimate is not 0")
+            }
+            if [.group, .both].contains(cell.nCheck), let n = figure.groupN {
+                check.publishedN = n
+                check.reproducedN = computed.n
+                if computed.n != n { problems.append("group n \(computed.n), printed \(n)") }
+            }
+            if [.base, .both].contains(cell.nCheck), let n = figure.baseN {
+                let baseN = try engine.rowBaseN(table.spec, row: cell.row)
+                if check.publishedN == nil { check.publishedN = n; check.reproducedN = baseN }
+                if baseN != n { problems.append("base n \(baseN), printed \(n)") }
+            }
+            if problems.isEmpty {
+                check.status = .reproduced
+                check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" } ?? ""
+            } else if let reason = data.irreconcilable[figure.id] {
+                check.status = .irreconcilable
+                check.reason = reason
+            } else {
+                check.status = .differs
+                check.reason = problems.joined(separator: "; ")
+            }
+            out.append(check)
+        }
+        return out
+    }
+
+    /// Every significance statement of one survey.
+    public static func checkStatements(_ data: PublishedData, survey: String, tables: [String: ComputedTable], engine: TableEngine) throws -> [StatementCheck] {
+        let links = Dictionary(data.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [StatementCheck] = []
+        for s in data.statements where s.survey == survey {
+            var check = StatementCheck(id: s.id, survey: survey, explicit: s.isExplicit, comparison: "\(s.groupA) vs \(s.groupB): \(s.measure)",
+                                       expected: s.verdict, found: nil, pValue: nil, status: .notChecked, reason: "")
+            guard let link = links[s.id], link.isMapped, let against = link.against else {
+                check.reason = links[s.id]?.reason ?? "not in data/published/significance-map.csv"
+                out.append(check)
+                continue
+            }
+            guard let table = tables[link.table] else {
+                check.reason = "table \(link.table) not computed"
+                out.append(check)
+                continue
+            }
+            switch against {
+            case .rest:
+                let cell = table.cell(row: link.row, block: link.block, column: link.groupA)
+                check.found = cell?.verdict
+                check.pValue = cell?.pValue
+            case .group(let other):
+                let c = try engine.compare(table.spec, row: link.row, block: link.block, group: link.groupA, other: other)
+                check.found = c?.verdict
+                check.pValue = c.flatMap { $0.pValue.isFinite ? $0.pValue : nil }
+            case .wave(let wave):
+                let column = link.groupA == "total" ? "" : link.groupA
+                let block = link.groupA == "total" ? "" : link.block
+                let trend = table.cell(row: link.row, block: block, column: column)?.trend.first { $0.wave == wave }
+                check.found = trend?.verdict
+                check.pValue = trend?.pValue
+            }
+            if let found = check.found, found != .notTested {
+                check.status = found == s.verdict ? .held : .notHeld
+                if check.status == .notHeld, let reason = data.irreconcilable[s.id] { check.reason = reason }
+            } else {
+                check.reason = "the test cannot be computed (no n for the earlier wave, or a group too small)"
+            }
+            out.append(check)
+        }
+        return out
+    }
+}
+
+/// The result of `monitor reproduce` for one or more surveys, and its renderings.
+public struct ReproductionReport: Sendable, Codable {
+    public var sources: [String]
+    public var figures: [FigureCheck]
+    public var statements: [StatementCheck]
+
+    public init(sources: [String], figures: [FigureCheck], statements: [StatementCheck]) {
+        self.sources = sources
+        self.figures = figures
+        self.statements = statements
+    }
+
+    public func count(_ status: FigureCheck.Status) -> Int { figures.filter { $0.status == status }.count }
+
+    /// Figures that differ without documentation, and explicit statements that do not hold without documentation.
+    public var failures: Int {
+        count(.differs) + statements.filter { $0.explicit && $0.status == .notHeld && $0.reason.isEmpty }.count
+    }
+
+    public var summary: String {
+        var lines = ["reproduced \(count(.reproduced)) of \(figures.count) figures"]
+        lines.append("  \(count(.differs)) differ, \(count(.irreconcilable)) documented as irreconcilable, \(count(.notComputed)) not computed by any table")
+        for explicit in [true, false] {
+            let s = statements.filter { $0.explicit == explicit }
+            let kind = explicit ? "explicit (SIG-E)" : "inferred (SIG-I)"
+            lines.append("significance statements, \(kind): \(s.filter { $0.status == .held }.count) held, "
+                         + "\(s.filter { $0.status == .notHeld }.count) not held, \(s.filter { $0.status == .notChecked }.count) not checked, of \(s.count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public enum Format: String, Sendable, CaseIterable { case md, csv, json }
+
+    public func render(_ format: Format) -> String {
+        switch format {
+        case .csv: return csv()
+        case .json: return json()
+        case .md: return markdown()
+        }
+    }
+
+    static func number(_ x: Double?, _ decimals: Int = 4) -> String {
+        guard let x, x.isFinite else { return "" }
+        return NumberFormat.fixed(x, decimals)
+    }
+
+    func csv() -> String {
+        var w = CSVWriter(header: ["kind", "id", "survey", "table", "spec", "cell", "published", "reproduced", "difference",
+                                   "published_n", "reproduced_n", "status", "reason"])
+        for f in figures {
+            w.row(["figure", f.id, f.survey, f.table, f.spec, f.cell, f.published.map(NumberFormat.exact) ?? "",
+                   f.reproduced.map(NumberFormat.exact) ?? "", f.difference.map(NumberFormat.exact) ?? "",
+                   f.publishedN.map(String.init) ?? "", f.reproducedN.map(String.init) ?? "", f.status.rawValue, f.reason])
+        }
+        for s in statements {
+            w.row(["statement", s.id, s.survey, "", "", s.comparison, s.expected.rawValue, s.found?.rawValue ?? "",
+                   s.pValue.map(NumberFormat.exact) ?? "", "", "", s.status.rawValue, s.reason])
+        }
+        return w.text
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    func markdown() -> String {
+        var out = "# Reproduction of the 2024 report\n\n"
+        out += "Generated by `monitor reproduce --format md` from \(sources.map { "`\($0)`" }.joined(separator: " and ")). "
+        out += "The bundled respondent files are **synthetic**: calibrated so that their weighted tables give the published "
+        out += "figures (see docs/reproduction.md's companion sections in README and docs/errata.md). Each published 2024 "
+        out += "figure of the four families (prevalence, severity, reporting, aangifte) is recomputed with the table catalogue "
+        out += "(`data/tables/`) and compared at the printed precision; `reproduced` is unrounded.\n\n"
+        out += "```\n" + summary + "\n```\n\n"
+        for survey in ["ambtsdragers", "medewerkers"] {
+            let rows = figures.filter { $0.survey == survey }
+            guard !rows.isEmpty else { continue }
+            out += "## Figures: \(survey)\n\n"
+            var md = MarkdownTable(headers: ["id", "table", "published", "reproduced", "difference", "n (printed / data)", "status"])
+            for f in rows {
+                let n = f.publishedN.map { "\($0) / \(f.reproducedN.map(String.init) ?? "?")" } ?? ""
+                md.add([f.id, f.table, f.published.map { NumberFormat.exact($0) } ?? "-", Self.number(f.reproduced),
+                        Self.number(f.difference), n, f.status.rawValue + (f.reason.isEmpty ? "" : ": " + f.reason)])
+            }
+            out += md.render() + "\n\n"
+        }
+        if !statements.isEmpty {
+            out += "## Significance statements\n\n"
+            out += "SIG-E statements say explicitly whether a difference is significant; SIG-I statements are inferred from the "
+            out += "report's rule that it names only significant differences. `found` is the test on the data (group against "
+            out += "the rest of its block, two named groups, or 2024 against an earlier wave's published figure).\n\n"
+            var md = MarkdownTable(headers: ["id", "comparison", "report", "found", "p", "status"])
+            for s in statements {
+                md.add([s.id, s.comparison, s.expected.rawValue, s.found?.rawValue ?? "", Self.number(s.pValue),
+                        s.status.rawValue + (s.reason.isEmpty ? "" : ": " + s.reason)])
+            }
+            out += md.render() + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,140 @@
+/// A published number the synthetic respondents must reproduce: a cell of a table specification (its estimate
+/// at the printed precision, or the printed n of its row or group).
+public struct CalibrationTarget: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The cell's estimate, printed with `decimals` decimals (percent for percentages, else the mean).
+        case estimate(value: Double, decimals: Int)
+        /// Respondents of the base (and group) with a valid answer to the row.
+        case count(Int)
+    }
+
+    public var id: String
+    public var spec: TableSpec
+    /// Row key as in `ComputedTable` (`slachtoffer`, `ernst_categorie=zeer_ernstig`).
+    public var row: String
+    /// `nil` for the whole base, else `block=code` (`bestuurslaag=gemeente`).
+    public var column: String?
+    public var kind: Kind
+
+    public init(id: String, spec: TableSpec, row: String, column: String?, kind: Kind) {
+        self.id = id
+        self.spec = spec
+        self.row = row
+        self.column = column
+        self.kind = kind
+    }
+}
+
+/// A target compiled against a record schema: conditions (base filter and group) as masks over the variables'
+/// domains, and the row's denominator mask and value per code. Mirrors `TableEngine`'s semantics: a binary row is
+/// the share of 1 among 0/1 (minus `exclude`), a categorical row the share of a level among the valid levels
+/// (minus `exclude`, plus the missing codes the row lists), a numeric row the mean of the valid values.
+struct CompiledTarget {
+    var id: String
+    var conditions: [(variable: Int, allowed: [Bool])]
+    var row: Int
+    var denominator: [Bool]
+    var value: [Double]
+    var isCount: Bool
+    /// Published value (percent or mean) or count.
+    var published: Double
+    /// Half of the printed precision (0.5 for whole percentages).
+    var halfWidth: Double
+    /// 100 for percentages, 1 for means.
+    var scale: Double
+    /// Variables the target reads.
+    var variables: [Int]
+
+    init(_ target: CalibrationTarget, schema: RecordSchema, codebook: Codebook) throws {
+        let spec = target.spec
+        let context = spec.file ?? spec.key
+        func fail(_ message: String) -> DataError { DataError(.spec, SourcePosition(file: context), "\(target.id): \(message)") }
+        id = target.id
+        var conditions: [(Int, [Bool])] = []
+        for (name, codes) in (spec.base.filter ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let v = schema.index[name] else { throw fail("unknown base variable \(name)") }
+            conditions.append((v, schema.variables[v].domain.map { codes.contains($0) }))
+        }
+        if let column = target.column {
+            let parts = column.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let v = schema.index[parts[0]] else { throw fail("bad column \(column)") }
+            guard let block = spec.columns.first(where: { $0.by == parts[0] }) else { throw fail("\(spec.key) has no column block \(parts[0])") }
+            if let levels = block.levels, !levels.contains(parts[1]) { throw fail("\(parts[1]) is not a group of block \(parts[0])") }
+            conditions.append((v, schema.variables[v].domain.map { $0 == parts[1] }))
+        }
+        self.conditions = conditions
+
+        let rowParts = target.row.split(separator: "=", maxSplits: 1).map(String.init)
+        let name = rowParts[0]
+        let level = rowParts.count == 2 ? rowParts[1] : nil
+        guard let r = schema.index[name] else { throw fail("unknown row variable \(name)") }
+        row = r
+        let variable = schema.variables[r]
+        let rowSpecs = spec.rows.filter { $0.variable == name }
+        guard let rowSpec = rowSpecs.first(where: { level == nil || $0.levels == nil || $0.levels!.contains(level!) }) ?? rowSpecs.first else {
+            throw fail("\(spec.key) has no row \(name)")
+        }
+        let excluded = Set(rowSpec.exclude ?? [])
+        let missing = Set(codebook.missing.map(\.code) + [""])
+        let valid = (codebook.levelCodes(of: name) ?? []).filter { !missing.contains($0) }
+        if variable.type == .numeric {
+            denominator = variable.isMissing.map { !$0 }
+            value = variable.number.map { $0.isNaN ? 0 : $0 }
+            scale = 1
+        } else if rowSpec.levels == nil, Set(valid) == ["0", "1"], level == nil {
+            denominator = variable.domain.map { ($0 == "0" || $0 == "1") && !excluded.contains($0) }
+            value = variable.domain.map { $0 == "1" ? 1 : 0 }
+            scale = 100
+        } else {
+            guard let level else { throw fail("row \(name) needs a level") }
+            var levels = valid.filter { !excluded.contains($0) }
+            for code in rowSpec.levels ?? [] where !levels.contains(code) { levels.append(code) }
+            guard levels.contains(level) else { throw fail("\(level) is not a level of row \(name)") }
+            denominator = variable.domain.map { levels.contains($0) }
+            value = variable.domain.map { $0 == level ? 1 : 0 }
+            scale = 100
+        }
+        switch target.kind {
+        case .estimate(let v, let decimals):
+            isCount = false
+            published = v
+            halfWidth = 0.5 * pow10(-decimals)
+        case .count(let n):
+            isCount = true
+            published = Double(n)
+            halfWidth = 0
+        }
+        variables = Array(Set(conditions.map(\.0) + [r])).sorted()
+    }
+
+    @inline(__always)
+    func contribution(_ record: [UInt16]) -> (inDenominator: Bool, value: Double) {
+        for (v, allowed) in conditions where !allowed[Int(record[v])] { return (false, 0) }
+        let code = Int(record[row])
+        return denominator[code] ? (true, value[code]) : (false, 0)
+    }
+
+    /// The loss of a target given its sums: squared distance outside the printed-precision window (in units of
+    /// the printed precision), or the squared count difference.
+    @inline(__always)
+    func loss(numerator: Double, denominator den: Double, count: Int, margin: Double) -> Double {
+        if isCount {
+            let d = Double(count) - published
+            return d * d
+        }
+        guard den > 0 else { return 4 + published * published }
+        let estimate = scale * numerator / den
+        let excess = abs(estimate - published) - margin * halfWidth
+        guard excess > 0 else { return 0 }
+        let u = excess / (2 * halfWidth)
+        return u * u + u
+    }
+
+    func estimate(numerator: Double, denominator den: Double) -> Double { den > 0 ? scale * numerator / den : .nan }
+}
+
+private func pow10(_ k: Int) -> Double {
+    var x = 1.0
+    if k >= 0 { for _ in 0..<k { x *= 10 } } else { for _ in 0..<(-k) { x /= 10 } }
+    return x
+}

@@ -1,0 +1,635 @@
+import Foundation
+
+/// A small, fast, seedable generator (xoshiro256**, Blackman & Vigna 2018), seeded with SplitMix64 so that every
+/// seed gives its own stream. Used instead of the system generator so that a seed gives the same file everywhere.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitmix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s = (splitmix(), splitmix(), splitmix(), splitmix())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = (s.3 << 45) | (s.3 >> 19)
+        return result
+    }
+
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// Progress of a calibration run.
+public struct CalibrationProgress: Sendable {
+    public var iteration: Int
+    public var iterations: Int
+    public var loss: Double
+    public var violated: Int
+    public var targets: Int
+    public var temperature: Double
+}
+
+/// Outcome of a calibration run, per target: published, reached (computed with the synthesizer's own evaluator;
+/// `monitor reproduce` recomputes everything with the table engine), and whether it is within the printed precision.
+public struct CalibrationResult: Sendable {
+    public struct Target: Sendable {
+        public var id: String
+        public var published: Double
+        public var reached: Double
+        public var isCount: Bool
+        public var met: Bool
+    }
+    public var iterations: Int
+    public var loss: Double
+    public var targets: [Target]
+    public var met: Int { targets.filter(\.met).count }
+}
+
+/// Generates synthetic respondents and calibrates them to published figures.
+///
+/// Generation: the design variables get the model's exact counts (shuffled), the margin variables their exact
+/// marginal counts, every other variable a draw from its prior; then the questionnaire's rules (routing, set
+/// consistency, structural values) are applied. Calibration: simulated annealing (Kirkpatrick, Gelatt & Vecchi
+/// 1983) over record attributes. A move changes one answer of one respondent, mostly chosen to fix a target that
+/// is off (a share too low: give a respondent of that cell the level; too high: take it away; a count off: move a
+/// respondent into or out of the cell), re-applies the rules to that record, and is accepted with probability
+/// min(1, exp(-Δloss / T)) under a geometric cooling schedule. The loss is the sum over targets of the squared
+/// distance outside the printed-precision window (see `CompiledTarget.loss`). Weights are fixed: they depend only
+/// on the design and margin variables, which the calibration never changes. Deterministic for a seed.
+public struct Synthesizer {
+    public let codebook: Codebook
+    public let model: SynthesisModel
+    let schema: RecordSchema
+    var rng: SeededGenerator
+    public private(set) var records: [[UInt16]] = []
+    var fixed: [Bool]
+    /// Per variable: prior entries (condition masks, weight per domain index).
+    var priors: [[(conditions: [(Int, [Bool])], weights: [Double])]]
+    var routing: [(ask: [Int], conditions: [(Int, [Bool])], sets: [[Int]])] = []
+    var exclusive: [(items: [Int], none: Int?)] = []
+    var consistent: [(variable: Int, requires: [Int: Int])] = []
+    var atLeast: [(variable: Int, items: [Int])] = []
+    var structural: [(set: [(Int, UInt16)], conditions: [(Int, [Bool])])] = []
+    var routedOut: [UInt16]
+    var emptyCode: [UInt16]
+    /// Raw sources of every variable (itself when raw).
+    var sourcesOf: [[Int]]
+    var setOf: [Int?]
+
+    public var recordCount: Int { records.count }
+
+    public init(codebook: Codebook, model: SynthesisModel, seed: UInt64) throws {
+        self.codebook = codebook
+        self.model = model
+        rng = SeededGenerator(seed: seed)
+        var textValues: [String: [String]] = [:]
+        for p in model.priors ?? [] where codebook.variable(p.variable)?.type == .text {
+            textValues[p.variable, default: []] += p.weights.keys.sorted().filter { !(textValues[p.variable] ?? []).contains($0) }
+        }
+        let schema = try RecordSchema(codebook: codebook, numeric: model.numeric ?? [:], textValues: textValues)
+        self.schema = schema
+        let context = "data/synthesis/\(model.survey).yaml"
+        func index(_ name: String) throws -> Int {
+            guard let v = schema.index[name] else { throw DataError(.spec, SourcePosition(file: context), "unknown variable \(name)") }
+            return v
+        }
+        let designNames = Set(model.design.flatMap { $0.keys }.filter { $0 != "n" })
+        fixed = schema.variables.map { designNames.contains($0.name) || (model.margins?[$0.name] != nil) || (model.fixed ?? []).contains($0.name) }
+
+        priors = schema.variables.map { _ in [] }
+        for p in model.priors ?? [] {
+            let v = try index(p.variable)
+            let weights = schema.variables[v].domain.map { p.weights[$0] ?? 0 }
+            guard weights.reduce(0, +) > 0 else { throw DataError(.spec, SourcePosition(file: context), "prior of \(p.variable) has no valid code") }
+            priors[v].append((try schema.compile(p.when ?? [:], context: context), weights))
+        }
+        for (name, values) in model.numeric ?? [:] {
+            let v = try index(name)
+            let w = values.weights ?? values.values.map { _ in 1 }
+            guard w.count == values.values.count else { throw DataError(.spec, SourcePosition(file: context), "\(name): weights and values differ in length") }
+            priors[v].append(([], w + [0]))
+        }
+        emptyCode = schema.variables.map { UInt16($0.index(of: "") ?? 0) }
+        sourcesOf = schema.variables.indices.map { schema.rawSources(of: $0) }
+        routedOut = schema.variables.map { v in
+            UInt16(v.index(of: (v.type == .numeric || v.type == .text) ? "" : "nvt") ?? v.index(of: "")!)
+        }
+        for r in model.routing ?? [] {
+            var ask: [Int] = []
+            var sets: [[Int]] = []
+            for name in r.ask {
+                if let items = schema.sets[name] { ask += items; sets.append(items) } else { ask.append(try index(name)) }
+            }
+            routing.append((ask, try schema.compile(r.when, context: context), sets))
+        }
+        setOf = schema.variables.map { _ in nil }
+        var k = 0
+        for (name, items) in schema.sets.sorted(by: { $0.key < $1.key }) {
+            let none = try model.exclusive?[name].map(index)
+            if none != nil || (model.atLeastOne ?? []).contains(name) {
+                exclusive.append((items, none))
+                for i in items { setOf[i] = k }
+                k += 1
+            }
+        }
+        for (name, map) in (model.consistent ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let v = try index(name)
+            var requires: [Int: Int] = [:]
+            for (code, binary) in map {
+                guard let c = schema.variables[v].index(of: code) else { throw DataError(.spec, SourcePosition(file: context), "\(code) is not a code of \(name)") }
+                requires[c] = try index(binary)
+            }
+            consistent.append((v, requires))
+        }
+        for (name, items) in (model.atLeast ?? [:]).sorted(by: { $0.key < $1.key }) {
+            atLeast.append((try index(name), try items.map(index)))
+        }
+        for s in model.structural ?? [] {
+            let set = try s.set.sorted(by: { $0.key < $1.key }).map { name, code -> (Int, UInt16) in
+                let v = try index(name)
+                guard let c = schema.variables[v].index(of: code) else { throw DataError(.spec, SourcePosition(file: context), "\(code) is not a code of \(name)") }
+                return (v, UInt16(c))
+            }
+            structural.append((set, try schema.compile(s.when, context: context)))
+        }
+    }
+
+    // MARK: generation
+
+    /// Draws `n` respondents (default: the model's n): exact design and margin counts, priors for the rest.
+    public mutating func generate(n: Int? = nil) throws {
+        let total = n ?? model.n
+        let context = "data/synthesis/\(model.survey).yaml"
+        var designRows: [[String: String]] = []
+        for (codes, count) in try model.designCounts(total: total) { designRows += Array(repeating: codes, count: count) }
+        shuffle(&designRows)
+        var marginRows: [String: [String]] = [:]
+        for (name, counts) in (model.margins ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let codes = counts.keys.sorted()
+            let scaled = total == model.n ? codes.map { counts[$0]! } : SynthesisModel.apportion(codes.map { Double(counts[$0]!) }, total: total)
+            guard scaled.reduce(0, +) == total else {
+                throw DataError(.spec, SourcePosition(file: context), "margin \(name) sums to \(scaled.reduce(0, +)), not \(total)")
+            }
+            var column: [String] = []
+            for (code, count) in zip(codes, scaled) { column += Array(repeating: code, count: count) }
+            shuffle(&column)
+            marginRows[name] = column
+        }
+        records = []
+        records.reserveCapacity(total)
+        for i in 0..<total {
+            var record = schema.variables.map { UInt16($0.index(of: "") ?? 0) } + [UInt16(schema.rawCount)]
+            func set(_ name: String, _ code: String) throws {
+                guard let v = schema.index[name], let c = schema.variables[v].index(of: code) else {
+                    throw DataError(.spec, SourcePosition(file: context), "\(code) is not a code of \(name)")
+                }
+                record[v] = UInt16(c)
+            }
+            for (name, code) in designRows[i] { try set(name, code) }
+            for (name, column) in marginRows { try set(name, column[i]) }
+            schema.derive(&record)
+            let preset = Set(designRows[i].keys).union(marginRows.keys)
+            for v in 0..<schema.rawCount where !preset.contains(schema.variables[v].name) {
+                record[v] = draw(v, record)
+                schema.derive(&record)
+            }
+            let before = record
+            repair(&record, old: before, forced: nil)
+            records.append(record)
+        }
+    }
+
+    mutating func shuffle<T>(_ a: inout [T]) {
+        guard a.count > 1 else { return }
+        for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, rng.below(i + 1)) }
+    }
+
+    /// A draw from the variable's first applicable prior (uniform over the valid codes without one).
+    mutating func draw(_ v: Int, _ record: [UInt16], excluding: Int? = nil) -> UInt16 {
+        let variable = schema.variables[v]
+        var weights: [Double]? = nil
+        for p in priors[v] where holds(p.conditions, record) { weights = p.weights; break }
+        var w = weights ?? variable.isMissing.map { $0 ? 0 : 1 }
+        if let excluding, excluding < w.count { w[excluding] = 0 }
+        let total = w.reduce(0, +)
+        guard total > 0 else { return record[v] }
+        var u = rng.unit() * total
+        for (k, x) in w.enumerated() where x > 0 {
+            u -= x
+            if u < 0 { return UInt16(k) }
+        }
+        return UInt16(w.lastIndex { $0 > 0 }!)
+    }
+
+    @inline(__always)
+    func holds(_ conditions: [(Int, [Bool])], _ record: [UInt16]) -> Bool {
+        for (v, allowed) in conditions where !allowed[Int(record[v])] { return false }
+        return true
+    }
+
+    // MARK: questionnaire rules
+
+    func isValid(_ v: Int, _ code: UInt16) -> Bool { !schema.variables[v].isMissing[Int(code)] }
+    func code(_ v: Int, _ text: String) -> UInt16? { schema.variables[v].index(of: text).map(UInt16.init) }
+
+    /// Applies the model's rules to a record after `forced` changed: consistency of the most recent incident,
+    /// multiple-response sets, routing (questions newly asked are drawn from their priors; questions no longer
+    /// asked get the routing code) and structural values. `old` is the record before the change.
+    mutating func repair(_ record: inout [UInt16], old: [UInt16], forced: Int?, dropout: Double = 0) {
+        var oldDerived = old
+        schema.derive(&oldDerived)
+        var drawn = Set<Int>()
+        for _ in 0..<4 {
+            schema.derive(&record)
+            let start = record
+            // The most recent incident is one of the reported forms.
+            for (v, requires) in consistent where isValid(v, record[v]) {
+                guard let form = requires[Int(record[v])], record[form] != code(form, "1") else { continue }
+                if forced == v, let one = code(form, "1") {
+                    record[form] = one
+                } else {
+                    let options = requires.filter { record[$0.value] == code($0.value, "1") }.map(\.key).sorted()
+                    if !options.isEmpty {
+                        var weights = [Double](repeating: 0, count: schema.variables[v].domain.count)
+                        let prior = priors[v].first { holds($0.conditions, record) }?.weights
+                        for o in options { weights[o] = max(prior?[o] ?? 1, 1e-9) }
+                        record[v] = pick(weights)
+                    }
+                }
+            }
+            schema.derive(&record)
+            // Multiple-response sets.
+            for (items, none) in exclusive { normalize(&record, items: items, none: none, forced: forced) }
+            schema.derive(&record)
+            // Routing.
+            for (k, rule) in routing.enumerated() {
+                let now = holds(rule.conditions, record)
+                let before = holds(rule.conditions, oldDerived)
+                if !now {
+                    for v in rule.ask { record[v] = routedOut[v] }
+                } else {
+                    // Newly asked (and not because one of its own answers was set): a fresh draw, once.
+                    let fresh = !before && !drawn.contains(k) && !(forced.map { rule.ask.contains($0) } ?? false)
+                    if fresh {
+                        drawn.insert(k)
+                        // A newly asked block may be left unanswered: the respondent stopped there.
+                        if dropout > 0, let first = rule.ask.min(), first < Int(record[stopSlot]), rng.unit() < dropout {
+                            record[stopSlot] = UInt16(first)
+                        }
+                    }
+                    for v in rule.ask where fresh || (record[v] == routedOut[v] && schema.variables[v].type != .numeric) {
+                        record[v] = draw(v, record)
+                    }
+                    for items in rule.sets { normalize(&record, items: items, none: exclusive.first { $0.items == items }?.none, forced: nil) }
+                }
+                schema.derive(&record)
+            }
+            applyStop(&record)
+            // Numbers at least the count of their items.
+            for (v, items) in atLeast where isValid(v, record[v]) {
+                let k = Double(items.filter { record[$0] == code($0, "1") }.count)
+                let numbers = schema.variables[v].number
+                if numbers[Int(record[v])] < k, let up = numbers.indices.filter({ numbers[$0] >= k }).min(by: { numbers[$0] < numbers[$1] }) {
+                    record[v] = UInt16(up)
+                }
+            }
+            for s in structural where holds(s.conditions, record) {
+                for (v, c) in s.set where isValid(v, record[v]) { record[v] = c }
+            }
+            applyStop(&record)
+            schema.derive(&record)
+            if record == start { break }
+        }
+    }
+
+    /// The slot after the variables: the index of the first raw variable the respondent did not reach
+    /// (`rawCount` for a complete questionnaire).
+    var stopSlot: Int { schema.variables.count }
+
+    /// Everything from the stop position on is empty (fixed variables excepted).
+    func applyStop(_ record: inout [UInt16]) {
+        let stop = Int(record[stopSlot])
+        guard stop < schema.rawCount else { return }
+        for v in stop..<schema.rawCount where !fixed[v] { record[v] = emptyCode[v] }
+    }
+
+    /// Moves the stop position; answers of newly reached questions are drawn from their priors (the rules then
+    /// route them).
+    mutating func setStop(_ record: inout [UInt16], _ stop: Int) {
+        let old = Int(record[stopSlot])
+        record[stopSlot] = UInt16(stop)
+        if stop > old {
+            for v in old..<min(stop, schema.rawCount) where !fixed[v] && record[v] == emptyCode[v] { record[v] = draw(v, record) }
+        }
+    }
+
+    /// A multiple-response set: an exclusive item excludes the others, an answered set has a ticked item, and a
+    /// set is answered or missing as a whole.
+    mutating func normalize(_ record: inout [UInt16], items: [Int], none: Int?, forced: Int?) {
+        let validCount = items.filter { isValid($0, record[$0]) }.count
+        if validCount == 0 { return }
+        if validCount < items.count {
+            if let forced, items.contains(forced), !isValid(forced, record[forced]) {
+                for i in items { record[i] = record[forced] }
+                return
+            }
+            for i in items where !isValid(i, record[i]) { record[i] = code(i, "0")! }
+        }
+        let one = items.map { record[$0] == code($0, "1") }
+        if let none, let noneIndex = items.firstIndex(of: none), one[noneIndex] {
+            let others = items.indices.filter { $0 != noneIndex && one[$0] }
+            if !others.isEmpty {
+                if forced == none { for k in others { record[items[k]] = code(items[k], "0")! } }
+                else { record[none] = code(none, "0")! }
+            }
+        }
+        if !items.contains(where: { record[$0] == code($0, "1") }) {
+            if let none, forced != none {
+                record[none] = code(none, "1")!
+            } else {
+                let candidates = items.filter { $0 != forced && $0 != none }
+                var weights = candidates.map { v -> Double in
+                    let p = priors[v].first { holds($0.conditions, record) }?.weights
+                    return p.map { $0[Int(code(v, "1")!)] } ?? 1
+                }
+                if weights.reduce(0, +) <= 0 { weights = candidates.map { _ in 1 } }
+                if !candidates.isEmpty {
+                    var u = rng.unit() * weights.reduce(0, +)
+                    var chosen = candidates.last!
+                    for (k, w) in weights.enumerated() { u -= w; if u < 0 { chosen = candidates[k]; break } }
+                    record[chosen] = code(chosen, "1")!
+                }
+            }
+        }
+    }
+
+    mutating func pick(_ weights: [Double]) -> UInt16 {
+        let total = weights.reduce(0, +)
+        var u = rng.unit() * total
+        for (k, w) in weights.enumerated() where w > 0 {
+            u -= w
+            if u < 0 { return UInt16(k) }
+        }
+        return UInt16(weights.lastIndex { $0 > 0 } ?? 0)
+    }
+
+    /// Sets variable `v` (raw or derived) of a record to domain index `c` by changing raw answers; false when the
+    /// variable cannot be moved there (fixed, or no raw answer gives that value).
+    mutating func force(_ record: inout [UInt16], _ v: Int, _ c: UInt16) -> Bool {
+        let variable = schema.variables[v]
+        if variable.role == .raw {
+            if fixed[v] { return false }
+            if let k = setOf[v], !isValid(v, c) {
+                for i in exclusive[k].items { record[i] = c }
+            } else {
+                record[v] = c
+            }
+            return true
+        }
+        guard let rule = schema.rule(of: v) else { return false }
+        let target = variable.domain[Int(c)]
+        switch rule {
+        case .recode(let s, let table), .bands(let s, let table):
+            let options = table.indices.filter { table[$0] == c && !(variable.isMissing[Int(c)] == false && schema.variables[s].isMissing[$0]) }
+            guard !options.isEmpty else { return false }
+            var weights = [Double](repeating: 0, count: schema.variables[s].domain.count)
+            let prior = priors[s].first { holds($0.conditions, record) }?.weights
+            for o in options { weights[o] = max(prior?[o] ?? 1, 1e-6) }
+            return force(&record, s, pick(weights))
+        case .any(let sources, _, _):
+            if target == "1" {
+                let s = sources[rng.below(sources.count)]
+                guard let one = code(s, "1") else { return false }
+                return force(&record, s, one)
+            }
+            var ok = true
+            for s in sources {
+                let to = target == "0" ? code(s, "0") : code(s, target)
+                guard let to else { return false }
+                if record[s] != to || schema.variables[s].role == .derived { ok = force(&record, s, to) && ok }
+            }
+            return ok
+        case .count:
+            return false
+        }
+    }
+
+    // MARK: calibration
+
+    /// Moves records until every target is within its printed precision or `iterations` moves were tried.
+    public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
+                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, dropout: Double = 0.3,
+                                   progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
+        precondition(weights.count == records.count, "one weight per record")
+        let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
+        let nT = compiled.count
+        var num = [Double](repeating: 0, count: nT), den = [Double](repeating: 0, count: nT), cnt = [Int](repeating: 0, count: nT)
+        for (r, record) in records.enumerated() {
+            for t in 0..<nT {
+                let (inDen, x) = compiled[t].contribution(record)
+                if inDen { den[t] += weights[r]; num[t] += weights[r] * x; cnt[t] += 1 }
+            }
+        }
+        var lossOf = (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: margin) }
+        var total = lossOf.reduce(0, +)
+        var dependents = (0...schema.variables.count).map { _ in [Int]() }
+        for (t, c) in compiled.enumerated() { for v in c.variables { dependents[v].append(t) } }
+        var stamp = [Int](repeating: -1, count: nT)
+        var touched: [Int] = []
+        var newNum = [Double](repeating: 0, count: nT), newDen = newNum, newCnt = cnt, newLoss = lossOf
+        var violated = (0..<nT).filter { lossOf[$0] > 0 }
+        let mutable = (0..<schema.rawCount).filter { !fixed[$0] && schema.variables[$0].type != .text }
+        let cooling = iterations > 1 ? pow(endTemperature / startTemperature, 1 / Double(iterations - 1)) : 1
+        var temperature = startTemperature
+        var iteration = 0
+
+        while iteration < iterations && total > 0 {
+            iteration += 1
+            temperature *= cooling
+            if iteration % 1000 == 0 { violated = (0..<nT).filter { lossOf[$0] > 0 } }
+            if let progress, iteration % progressEvery == 0 {
+                progress(CalibrationProgress(iteration: iteration, iterations: iterations, loss: total,
+                                             violated: (0..<nT).filter { lossOf[$0] > 0 }.count, targets: nT, temperature: temperature))
+            }
+            // Propose.
+            var r = 0
+            var proposal: [UInt16] = []
+            var forcedVar: Int? = nil
+            if violated.isEmpty || rng.unit() < randomMoves {
+                r = rng.below(records.count)
+                proposal = records[r]
+                let v = mutable[rng.below(mutable.count)]
+                proposal[v] = draw(v, proposal, excluding: Int(proposal[v]))
+                forcedVar = v
+            } else {
+                let t = violated[rng.below(violated.count)]
+                let c = compiled[t]
+                guard let move = targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin) else { continue }
+                switch move {
+                case .force(let record, let variable, let code):
+                    r = record
+                    proposal = records[r]
+                    guard force(&proposal, variable, code) else { continue }
+                    forcedVar = variable
+                case .stop(let record, let position):
+                    r = record
+                    proposal = records[r]
+                    setStop(&proposal, position)
+                }
+            }
+            let old = records[r]
+            repair(&proposal, old: old, forced: forcedVar, dropout: dropout)
+            if proposal == old { continue }
+            // Evaluate the change on the targets that read a changed variable.
+            touched.removeAll(keepingCapacity: true)
+            for v in 0..<proposal.count where proposal[v] != old[v] {
+                for t in dependents[v] where stamp[t] != iteration {
+                    stamp[t] = iteration
+                    touched.append(t)
+                }
+            }
+            var delta = 0.0
+            let w = weights[r]
+            for t in touched {
+                let c = compiled[t]
+                let (a, x) = c.contribution(old)
+                let (b, y) = c.contribution(proposal)
+                newNum[t] = num[t] - (a ? w * x : 0) + (b ? w * y : 0)
+                newDen[t] = den[t] - (a ? w : 0) + (b ? w : 0)
+                newCnt[t] = cnt[t] - (a ? 1 : 0) + (b ? 1 : 0)
+                if abs(newDen[t]) < 1e-9 { newDen[t] = 0; newNum[t] = 0 }
+                newLoss[t] = c.loss(numerator: newNum[t], denominator: newDen[t], count: newCnt[t], margin: margin)
+                delta += newLoss[t] - lossOf[t]
+            }
+            if delta <= 0 || rng.unit() < exp(-delta / temperature) {
+                records[r] = proposal
+                for t in touched {
+                    num[t] = newNum[t]; den[t] = newDen[t]; cnt[t] = newCnt[t]; lossOf[t] = newLoss[t]
+                }
+                total += delta
+                if total < 1e-9 { total = lossOf.reduce(0, +) }
+            }
+        }
+        // Recompute from scratch (no drift from incremental sums).
+        num = num.map { _ in 0 }; den = den.map { _ in 0 }; cnt = cnt.map { _ in 0 }
+        for (r, record) in records.enumerated() {
+            for t in 0..<nT {
+                let (inDen, x) = compiled[t].contribution(record)
+                if inDen { den[t] += weights[r]; num[t] += weights[r] * x; cnt[t] += 1 }
+            }
+        }
+        lossOf = (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: 1) }
+        progress?(CalibrationProgress(iteration: iteration, iterations: iterations, loss: lossOf.reduce(0, +),
+                                      violated: lossOf.filter { $0 > 0 }.count, targets: nT, temperature: temperature))
+        return CalibrationResult(iterations: iteration, loss: lossOf.reduce(0, +), targets: (0..<nT).map { t in
+            let c = compiled[t]
+            return .init(id: c.id, published: c.published,
+                         reached: c.isCount ? Double(cnt[t]) : c.estimate(numerator: num[t], denominator: den[t]),
+                         isCount: c.isCount, met: lossOf[t] == 0)
+        })
+    }
+
+    enum Move {
+        case force(record: Int, variable: Int, code: UInt16)
+        case stop(record: Int, position: Int)
+    }
+
+    /// A move toward a target: which record, and which answer (or drop-out position) to change.
+    mutating func targetedMove(_ c: CompiledTarget, num: Double, den: Double, count: Int, margin: Double) -> Move? {
+        let n = records.count
+        func sample(_ accept: ([UInt16]) -> Bool) -> Int? {
+            for _ in 0..<64 {
+                let r = rng.below(n)
+                if accept(records[r]) { return r }
+            }
+            let start = rng.below(n)
+            for k in 0..<n where accept(records[(start + k) % n]) { return (start + k) % n }
+            return nil
+        }
+        let rowDomain = schema.variables[c.row].domain.indices
+        let rowSources = sourcesOf[c.row].filter { !fixed[$0] }
+        if c.isCount {
+            let needed = (c.conditions.flatMap { sourcesOf[$0.variable] } + sourcesOf[c.row]).filter { !fixed[$0] }.max() ?? 0
+            if Double(count) < c.published {
+                // Bring a respondent into the cell: let a drop-out answer further, fix a failing condition, or answer the row.
+                guard let r = sample({ !c.contribution($0).inDenominator }) else { return nil }
+                let record = records[r]
+                let stop = Int(record[stopSlot])
+                if stop <= needed {
+                    let to = rng.unit() < 0.5 ? schema.rawCount : needed + 1 + rng.below(schema.rawCount - needed)
+                    return .stop(record: r, position: to)
+                }
+                for (v, allowed) in c.conditions where !allowed[Int(record[v])] {
+                    let options = allowed.indices.filter { allowed[$0] }
+                    return .force(record: r, variable: v, code: UInt16(options[rng.below(options.count)]))
+                }
+                let options = rowDomain.filter { c.denominator[$0] }
+                guard !options.isEmpty else { return nil }
+                return .force(record: r, variable: c.row, code: UInt16(options[rng.below(options.count)]))
+            }
+            guard let r = sample({ c.contribution($0).inDenominator }) else { return nil }
+            // Take a respondent out: a drop-out before the row's question, or another answer to a condition.
+            if let first = rowSources.min(), rng.unit() < 0.7 {
+                return .stop(record: r, position: first)
+            }
+            let choices = c.conditions.map(\.variable).filter { !fixed[$0] }
+            guard !choices.isEmpty else { return nil }
+            let v = choices[rng.below(choices.count)]
+            let allowed = c.conditions.first { $0.variable == v }!.allowed
+            let options = allowed.indices.filter { !allowed[$0] && !schema.variables[v].isMissing[$0] }
+            guard !options.isEmpty else { return nil }
+            return .force(record: r, variable: v, code: UInt16(options[rng.below(options.count)]))
+        }
+        let estimate = c.estimate(numerator: num, denominator: den)
+        let up = estimate.isNaN || estimate < c.published
+        guard let r = sample({ record in
+            let (inDen, x) = c.contribution(record)
+            guard inDen else { return false }
+            return up ? rowDomain.contains { c.denominator[$0] && c.value[$0] > x } : rowDomain.contains { c.denominator[$0] && c.value[$0] < x }
+        }) else { return nil }
+        let x = c.value[Int(records[r][c.row])]
+        let options = rowDomain.filter { c.denominator[$0] && (up ? c.value[$0] > x : c.value[$0] < x) }
+        return .force(record: r, variable: c.row, code: UInt16(options[rng.below(options.count)]))
+    }
+
+    // MARK: output
+
+    /// Values of some variables per record (for weighting).
+    public func values(of names: [String]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for name in names {
+            guard let v = schema.index[name] else { continue }
+            out[name] = records.map { schema.variables[v].domain[Int($0[v])] }
+        }
+        return out
+    }
+
+    /// The canonical file: every non-derived codebook variable in codebook order.
+    public func table() -> (header: [String], rows: [[String]]) {
+        let header = codebook.variables.map(\.name)
+        let width = String(max(model.id.digits, String(records.count).count))
+        let rows = records.enumerated().map { i, record in
+            codebook.variables.map { v -> String in
+                if v.type == .id { return model.id.prefix + String(format: "%0\(width)d", i + 1) }
+                guard let k = schema.index[v.name] else { return "" }
+                return schema.variables[k].domain[Int(record[k])]
+            }
+        }
+        return (header, rows)
+    }
+}

@@ -137,13 +137,14 @@ public struct PublishedData: Sendable {
                 out.append(CalibrationTarget(id: cell.id, spec: spec, row: cell.row, column: cell.column, kind: .estimate(value: value, decimals: decimals)))
             }
             if [.base, .both].contains(cell.nCheck), let n = figure.baseN {
-                let key = "\(cell.table)|\(cell.row)|total|n"
+                // One target per count: the rows of a table usually share their n (one question, one base).
+                let key = "\(cell.table)|total|\(n)"
                 if counted.insert(key).inserted {
                     out.append(CalibrationTarget(id: cell.id + " (base n)", spec: spec, row: cell.row, column: nil, kind: .count(n)))
                 }
             }
             if [.group, .both].contains(cell.nCheck), let n = figure.groupN {
-                let key = "\(cell.table)|\(cell.row)|\(cell.column ?? "total")|n"
+                let key = "\(cell.table)|\(cell.column ?? "total")|\(n)"
                 if counted.insert(key).inserted {
                     out.append(CalibrationTarget(id: cell.id + " (group n)", spec: spec, row: cell.row, column: cell.column, kind: .count(n)))
                 }

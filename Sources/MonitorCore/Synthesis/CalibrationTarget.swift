@@ -138,3 +138,62 @@ private func pow10(_ k: Int) -> Double {
     if k >= 0 { for _ in 0..<k { x *= 10 } } else { for _ in 0..<(-k) { x /= 10 } }
     return x
 }
+
+/// The compiled targets' masks and values in flat buffers, for the calibration's inner loop (no reference
+/// counting per evaluation). Owned by `calibrate`, which deallocates it.
+struct FlatTargets {
+    let count: Int
+    let condStart: UnsafeMutablePointer<Int32>
+    let condVar: UnsafeMutablePointer<Int32>
+    let condMask: UnsafeMutablePointer<Int32>
+    let rowVar: UnsafeMutablePointer<Int32>
+    let denMask: UnsafeMutablePointer<Int32>
+    let valueAt: UnsafeMutablePointer<Int32>
+    let masks: UnsafeMutablePointer<UInt8>
+    let values: UnsafeMutablePointer<Double>
+
+    init(_ targets: [CompiledTarget]) {
+        count = targets.count
+        var starts: [Int32] = [0], vars: [Int32] = [], condMasks: [Int32] = [], rows: [Int32] = [], dens: [Int32] = [], valueIndex: [Int32] = []
+        var masks: [UInt8] = [], values: [Double] = []
+        for t in targets {
+            for (v, allowed) in t.conditions {
+                vars.append(Int32(v))
+                condMasks.append(Int32(masks.count))
+                masks += allowed.map { $0 ? 1 : 0 }
+            }
+            starts.append(Int32(vars.count))
+            rows.append(Int32(t.row))
+            dens.append(Int32(masks.count))
+            masks += t.denominator.map { $0 ? 1 : 0 }
+            valueIndex.append(Int32(values.count))
+            values += t.value
+        }
+        func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(a.count, 1))
+            _ = a.withUnsafeBufferPointer { p.initialize(from: $0.baseAddress!, count: a.count) }
+            return p
+        }
+        condStart = copy(starts); condVar = copy(vars.isEmpty ? [0] : vars); condMask = copy(condMasks.isEmpty ? [0] : condMasks)
+        rowVar = copy(rows); denMask = copy(dens); valueAt = copy(valueIndex); self.masks = copy(masks); self.values = copy(values)
+    }
+
+    func deallocate() {
+        condStart.deallocate(); condVar.deallocate(); condMask.deallocate(); rowVar.deallocate()
+        denMask.deallocate(); valueAt.deallocate(); masks.deallocate(); values.deallocate()
+    }
+
+    /// Whether the record is in target `t`'s denominator, and its value there.
+    @inline(__always)
+    func contribution(_ t: Int, _ record: UnsafePointer<UInt16>) -> (Bool, Double) {
+        var k = Int(condStart[t])
+        let end = Int(condStart[t + 1])
+        while k < end {
+            if masks[Int(condMask[k]) + Int(record[Int(condVar[k])])] == 0 { return (false, 0) }
+            k += 1
+        }
+        let code = Int(record[Int(rowVar[t])])
+        if masks[Int(denMask[t]) + code] == 0 { return (false, 0) }
+        return (true, values[Int(valueAt[t]) + code])
+    }
+}

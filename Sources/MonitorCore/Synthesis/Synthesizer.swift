@@ -87,6 +87,10 @@ public struct Synthesizer {
     var structural: [(set: [(Int, UInt16)], conditions: [(Int, [Bool])])] = []
     var routedOut: [UInt16]
     var emptyCode: [UInt16]
+    var oneCode: [UInt16?]
+    var zeroCode: [UInt16?]
+    /// Per routing rule and set: the set's exclusive item.
+    var routingSetNone: [[Int?]] = []
     /// Raw sources of every variable (itself when raw).
     var sourcesOf: [[Int]]
     var setOf: [Int?]
@@ -125,6 +129,8 @@ public struct Synthesizer {
             priors[v].append(([], w + [0]))
         }
         emptyCode = schema.variables.map { UInt16($0.index(of: "") ?? 0) }
+        oneCode = schema.variables.map { $0.index(of: "1").map(UInt16.init) }
+        zeroCode = schema.variables.map { $0.index(of: "0").map(UInt16.init) }
         sourcesOf = schema.variables.indices.map { schema.rawSources(of: $0) }
         routedOut = schema.variables.map { v in
             UInt16(v.index(of: (v.type == .numeric || v.type == .text) ? "" : "nvt") ?? v.index(of: "")!)
@@ -147,6 +153,7 @@ public struct Synthesizer {
                 k += 1
             }
         }
+        routingSetNone = routing.map { rule in rule.sets.map { items in exclusive.first { $0.items == items }?.none } }
         for (name, map) in (model.consistent ?? [:]).sorted(by: { $0.key < $1.key }) {
             let v = try index(name)
             var requires: [Int: Int] = [:]
@@ -245,7 +252,11 @@ public struct Synthesizer {
     // MARK: questionnaire rules
 
     func isValid(_ v: Int, _ code: UInt16) -> Bool { !schema.variables[v].isMissing[Int(code)] }
-    func code(_ v: Int, _ text: String) -> UInt16? { schema.variables[v].index(of: text).map(UInt16.init) }
+    func code(_ v: Int, _ text: String) -> UInt16? {
+        if text == "1" { return oneCode[v] }
+        if text == "0" { return zeroCode[v] }
+        return schema.variables[v].index(of: text).map(UInt16.init)
+    }
 
     /// Applies the model's rules to a record after `forced` changed: consistency of the most recent incident,
     /// multiple-response sets, routing (questions newly asked are drawn from their priors; questions no longer
@@ -295,7 +306,7 @@ public struct Synthesizer {
                     for v in rule.ask where fresh || (record[v] == routedOut[v] && schema.variables[v].type != .numeric) {
                         record[v] = draw(v, record)
                     }
-                    for items in rule.sets { normalize(&record, items: items, none: exclusive.first { $0.items == items }?.none, forced: nil) }
+                    for (j, items) in rule.sets.enumerated() { normalize(&record, items: items, none: routingSetNone[k][j], forced: nil) }
                 }
                 schema.derive(&record)
             }
@@ -413,7 +424,11 @@ public struct Synthesizer {
             return force(&record, s, pick(weights))
         case .any(let sources, _, _):
             if target == "1" {
-                let s = sources[rng.below(sources.count)]
+                let weights = sources.map { s -> Double in
+                    guard let one = oneCode[s] else { return 0 }
+                    return priors[s].first { holds($0.conditions, record) }.map { $0.weights[Int(one)] } ?? 1
+                }
+                let s = weights.reduce(0, +) > 0 ? sources[Int(pick(weights))] : sources[rng.below(sources.count)]
                 guard let one = code(s, "1") else { return false }
                 return force(&record, s, one)
             }
@@ -433,11 +448,13 @@ public struct Synthesizer {
 
     /// Moves records until every target is within its printed precision or `iterations` moves were tried.
     public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
-                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, dropout: Double = 0.3,
+                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, dropout: Double = 0.3,
                                    progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
         precondition(weights.count == records.count, "one weight per record")
         let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
         let nT = compiled.count
+        let flat = FlatTargets(compiled)
+        defer { flat.deallocate() }
         var num = [Double](repeating: 0, count: nT), den = [Double](repeating: 0, count: nT), cnt = [Int](repeating: 0, count: nT)
         for (r, record) in records.enumerated() {
             for t in 0..<nT {
@@ -466,9 +483,10 @@ public struct Synthesizer {
                 progress(CalibrationProgress(iteration: iteration, iterations: iterations, loss: total,
                                              violated: (0..<nT).filter { lossOf[$0] > 0 }.count, targets: nT, temperature: temperature))
             }
-            // Propose.
+            // Propose: one record changed, or two records' answers swapped.
             var r = 0
             var proposal: [UInt16] = []
+            var second: (record: Int, proposal: [UInt16])? = nil
             var forcedVar: Int? = nil
             if violated.isEmpty || rng.unit() < randomMoves {
                 r = rng.below(records.count)
@@ -479,7 +497,8 @@ public struct Synthesizer {
             } else {
                 let t = violated[rng.below(violated.count)]
                 let c = compiled[t]
-                guard let move = targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin) else { continue }
+                let move = rng.unit() < swapMoves ? swapMove(c, num: num[t], den: den[t]) : targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin)
+                guard let move else { continue }
                 switch move {
                 case .force(let record, let variable, let code):
                     r = record
@@ -490,34 +509,47 @@ public struct Synthesizer {
                     r = record
                     proposal = records[r]
                     setStop(&proposal, position)
+                case .swap(let a, let b):
+                    r = a
+                    (proposal, second) = swapped(a, b)
                 }
             }
-            let old = records[r]
-            repair(&proposal, old: old, forced: forcedVar, dropout: dropout)
-            if proposal == old { continue }
+            if second == nil {
+                repair(&proposal, old: records[r], forced: forcedVar, dropout: dropout)
+                if proposal == records[r] { continue }
+            }
             // Evaluate the change on the targets that read a changed variable.
+            var changes = [(r, proposal)]
+            if let second { changes.append(second) }
             touched.removeAll(keepingCapacity: true)
-            for v in 0..<proposal.count where proposal[v] != old[v] {
-                for t in dependents[v] where stamp[t] != iteration {
-                    stamp[t] = iteration
-                    touched.append(t)
+            for (k, new) in changes {
+                let old = records[k]
+                for v in 0..<new.count where new[v] != old[v] {
+                    for t in dependents[v] where stamp[t] != iteration {
+                        stamp[t] = iteration
+                        touched.append(t)
+                    }
                 }
             }
             var delta = 0.0
-            let w = weights[r]
             for t in touched {
                 let c = compiled[t]
-                let (a, x) = c.contribution(old)
-                let (b, y) = c.contribution(proposal)
-                newNum[t] = num[t] - (a ? w * x : 0) + (b ? w * y : 0)
-                newDen[t] = den[t] - (a ? w : 0) + (b ? w : 0)
-                newCnt[t] = cnt[t] - (a ? 1 : 0) + (b ? 1 : 0)
-                if abs(newDen[t]) < 1e-9 { newDen[t] = 0; newNum[t] = 0 }
-                newLoss[t] = c.loss(numerator: newNum[t], denominator: newDen[t], count: newCnt[t], margin: margin)
+                var n = num[t], d = den[t], m = cnt[t]
+                for (k, new) in changes {
+                    let w = weights[k]
+                    let (a, x) = records[k].withUnsafeBufferPointer { flat.contribution(t, $0.baseAddress!) }
+                    let (b, y) = new.withUnsafeBufferPointer { flat.contribution(t, $0.baseAddress!) }
+                    n += (b ? w * y : 0) - (a ? w * x : 0)
+                    d += (b ? w : 0) - (a ? w : 0)
+                    m += (b ? 1 : 0) - (a ? 1 : 0)
+                }
+                if abs(d) < 1e-9 { d = 0; n = 0 }
+                newNum[t] = n; newDen[t] = d; newCnt[t] = m
+                newLoss[t] = c.loss(numerator: n, denominator: d, count: m, margin: margin)
                 delta += newLoss[t] - lossOf[t]
             }
             if delta <= 0 || rng.unit() < exp(-delta / temperature) {
-                records[r] = proposal
+                for (k, new) in changes { records[k] = new }
                 for t in touched {
                     num[t] = newNum[t]; den[t] = newDen[t]; cnt[t] = newCnt[t]; lossOf[t] = newLoss[t]
                 }
@@ -547,6 +579,42 @@ public struct Synthesizer {
     enum Move {
         case force(record: Int, variable: Int, code: UInt16)
         case stop(record: Int, position: Int)
+        /// Exchange the two records' answers (everything but the fixed variables).
+        case swap(Int, Int)
+    }
+
+    /// A swap toward a share or mean target: a respondent of the target's cell with a lower (higher) value
+    /// exchanges answers with a respondent elsewhere with a higher (lower) one, so that the answer moves between
+    /// cells of the fixed variables while every marginal count of the answers stays the same.
+    mutating func swapMove(_ c: CompiledTarget, num: Double, den: Double) -> Move? {
+        guard !c.isCount else { return nil }
+        let estimate = c.estimate(numerator: num, denominator: den)
+        let up = estimate.isNaN || estimate < c.published
+        let n = records.count
+        for _ in 0..<64 {
+            let a = rng.below(n)
+            let (inDen, x) = c.contribution(records[a])
+            guard inDen else { continue }
+            for _ in 0..<32 {
+                let b = rng.below(n)
+                let code = Int(records[b][c.row])
+                guard b != a, c.denominator[code], up ? c.value[code] > x : c.value[code] < x else { continue }
+                return .swap(a, b)
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// Records a and b with their non-fixed answers exchanged, each repaired for its own fixed variables.
+    mutating func swapped(_ a: Int, _ b: Int) -> ([UInt16], (record: Int, proposal: [UInt16])) {
+        var ra = records[a], rb = records[b]
+        for v in 0..<schema.rawCount where !fixed[v] { swap(&ra[v], &rb[v]) }
+        swap(&ra[stopSlot], &rb[stopSlot])
+        let oldA = ra, oldB = rb
+        repair(&ra, old: oldA, forced: nil)
+        repair(&rb, old: oldB, forced: nil)
+        return (ra, (b, rb))
     }
 
     /// A move toward a target: which record, and which answer (or drop-out position) to change.

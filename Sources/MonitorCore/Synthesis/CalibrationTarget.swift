@@ -114,20 +114,21 @@ struct CompiledTarget {
         return denominator[code] ? (true, value[code]) : (false, 0)
     }
 
-    /// The loss of a target given its sums: squared distance outside the printed-precision window (in units of
-    /// the printed precision), or the squared count difference.
+    /// The loss of a target given its sums: zero inside the printed-precision window; outside it a step of 0,5
+    /// (so that entering the window pays even from just outside) plus u² + u, u the distance outside the window
+    /// in printed units; for a count 0,5 + the squared difference.
     @inline(__always)
     func loss(numerator: Double, denominator den: Double, count: Int, margin: Double) -> Double {
         if isCount {
             let d = Double(count) - published
-            return d * d
+            return d == 0 ? 0 : d * d + 0.5
         }
         guard den > 0 else { return 4 + published * published }
         let estimate = scale * numerator / den
         let excess = abs(estimate - published) - margin * halfWidth
         guard excess > 0 else { return 0 }
         let u = excess / (2 * halfWidth)
-        return u * u + u
+        return 0.5 + u * u + u
     }
 
     func estimate(numerator: Double, denominator den: Double) -> Double { den > 0 ? scale * numerator / den : .nan }

@@ -3,7 +3,7 @@ import Yams
 
 /// How synthetic respondents of one survey are generated: the response composition (fixed counts), the
 /// questionnaire's routing and consistency rules, and prior distributions for the first draw. Read from
-/// `data/synthesis/<survey>.yaml`; the format is documented in docs/reproduction.md.
+/// `data/synthesis/<survey>.yaml`; the format is documented in docs/synthesis.md.
 ///
 /// The rules restate the routing of docs/codebook.md ("Routing") as data, so that every record the
 /// calibration produces is a possible questionnaire: incident questions only for victims, the reasons for not

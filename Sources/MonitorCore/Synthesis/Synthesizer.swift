@@ -448,7 +448,7 @@ public struct Synthesizer {
 
     /// Moves records until every target is within its printed precision or `iterations` moves were tried.
     public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
-                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, dropout: Double = 0.3,
+                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, dropout: Double = 0.3, cycles: Int = 3,
                                    progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
         precondition(weights.count == records.count, "one weight per record")
         let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
@@ -471,13 +471,21 @@ public struct Synthesizer {
         var newNum = [Double](repeating: 0, count: nT), newDen = newNum, newCnt = cnt, newLoss = lossOf
         var violated = (0..<nT).filter { lossOf[$0] > 0 }
         let mutable = (0..<schema.rawCount).filter { !fixed[$0] && schema.variables[$0].type != .text }
-        let cooling = iterations > 1 ? pow(endTemperature / startTemperature, 1 / Double(iterations - 1)) : 1
+        // Geometric cooling in `cycles` rounds: the first from startTemperature, later ones reheated to a tenth of it.
+        let perCycle = max(1, iterations / max(1, cycles))
+        var cycleStart = startTemperature
+        var cooling = perCycle > 1 ? pow(endTemperature / cycleStart, 1 / Double(perCycle - 1)) : 1
         var temperature = startTemperature
         var iteration = 0
 
         while iteration < iterations && total > 0 {
             iteration += 1
             temperature *= cooling
+            if iteration % perCycle == 0 && iteration < iterations {
+                cycleStart = startTemperature / 10
+                cooling = perCycle > 1 ? pow(endTemperature / cycleStart, 1 / Double(perCycle - 1)) : 1
+                temperature = cycleStart
+            }
             if iteration % 1000 == 0 { violated = (0..<nT).filter { lossOf[$0] > 0 } }
             if let progress, iteration % progressEvery == 0 {
                 progress(CalibrationProgress(iteration: iteration, iterations: iterations, loss: total,
@@ -665,6 +673,22 @@ public struct Synthesizer {
         }
         let estimate = c.estimate(numerator: num, denominator: den)
         let up = estimate.isNaN || estimate < c.published
+        // Sometimes change the denominator instead: a respondent on the wrong side stops before the question, or
+        // one who stopped before it answers further (a group of 78 can only show 70% with 77 answering).
+        if rng.unit() < 0.15, let first = rowSources.min() {
+            if rng.unit() < 0.5 {
+                guard let r = sample({ record in
+                    let (inDen, x) = c.contribution(record)
+                    return inDen && (up ? x < c.published / c.scale : x > c.published / c.scale)
+                }) else { return nil }
+                return .stop(record: r, position: first)
+            }
+            guard let r = sample({ record in
+                !c.contribution(record).inDenominator && Int(record[stopSlot]) <= first
+                    && c.conditions.allSatisfy { $0.allowed[Int(record[$0.variable])] || sourcesOf[$0.variable].contains { $0 >= first } }
+            }) else { return nil }
+            return .stop(record: r, position: schema.rawCount)
+        }
         guard let r = sample({ record in
             let (inDen, x) = c.contribution(record)
             guard inDen else { return false }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// `monitor reproduce` is the CI gate for the 2024 report: every published figure of the four families is
+/// recomputed from the bundled (synthetic) respondent files, and docs/reproduction.md is its committed output.
+@Suite("reproduce command")
+struct ReproduceCommandTests {
+    @Test("the bundled files reproduce the 2024 report, and docs/reproduction.md is the current output")
+    func reproducesTheReport() throws {
+        let result = try CLI.run(["reproduce", "--format", "md", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("reproduced "))
+        let summary = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("reproduced ") })
+        // "reproduced N of M figures": M is every 2024 figure of the four families of both surveys.
+        let parts = summary.split(separator: " ")
+        let n = try #require(Int(parts[1])), m = try #require(Int(parts[3]))
+        #expect(m == 552)
+        #expect(n >= 480, "\(summary)")
+        #expect(!result.stdout.contains("| differs"), "no figure differs without documentation")
+        let committed = try String(contentsOfFile: CLI.repositoryRoot.appendingPathComponent("docs/reproduction.md").path, encoding: .utf8)
+        #expect(committed == result.stdout, "docs/reproduction.md is stale: run `swift run monitor reproduce --format md -o docs/reproduction.md`")
+    }
+
+    @Test("a figure that differs fails with exit status 1 and is listed")
+    func differsFails() throws {
+        let dir = CLI.temporaryDirectory()
+        let path = dir.appendingPathComponent("other.csv").path
+        // The 60-respondent example is not calibrated: most figures differ.
+        try FileManager.default.copyItem(atPath: CLI.data("examples/medewerkers-example.csv"), toPath: path)
+        let result = try CLI.run(["reproduce", "--survey", "medewerkers", "--medewerkers", path, "--failures-only", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(",differs,"))
+        #expect(result.stderr.contains("not reproduced and not documented as irreconcilable"))
+    }
+
+    @Test("synth writes the same file for the same seed, in the canonical codebook")
+    func synthIsDeterministic() throws {
+        let dir = CLI.temporaryDirectory()
+        let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
+        for path in [a, b] {
+            let r = try CLI.run(["synth", "--survey", "medewerkers", "--seed", "9", "--iterations", "20000", "-o", path, "-q"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let x = try Data(contentsOf: URL(fileURLWithPath: a)), y = try Data(contentsOf: URL(fileURLWithPath: b))
+        #expect(x == y)
+        let text = String(decoding: x, as: UTF8.self)
+        #expect(text.split(separator: "\n").count == 695)
+        let described = try CLI.run(["describe", a, "--survey", "medewerkers"])
+        #expect(described.status == 0, "\(described.stderr)")
+    }
+
+    @Test("synth refuses an unknown survey")
+    func synthUsage() throws {
+        let r = try CLI.run(["synth", "--survey", "gemeenteraad", "-o", "/dev/null"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("ambtsdragers or medewerkers"))
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import MonitorCore
+
+/// The synthetic-respondent generator: what it writes is a possible questionnaire, it is reproducible, and what
+/// its calibration optimises is exactly what the table engine computes on the written file.
+@Suite("Synthesis")
+struct SynthesisTests {
+    struct Setup {
+        var codebook: Codebook
+        var model: SynthesisModel
+        var specs: [TableSpec]
+        var targets: [CalibrationTarget]
+        var weigher: Weigher
+    }
+
+    static func setup(_ survey: String) throws -> Setup {
+        let codebook = try Codebook.load(path: Fixtures.data("codebook/\(survey).yaml"))
+        let model = try SynthesisModel.load(path: Fixtures.data("synthesis/\(survey).yaml"))
+        let specs = try TableSpec.loadAll(directory: Fixtures.data("tables")).filter { $0.survey == survey }
+        let published = try PublishedData.load(directory: Fixtures.data("published"))
+        let scheme = try WeightingScheme.load(path: Fixtures.data("schemes/\(survey).yaml"))
+        let frames = try scheme.frameFiles.map { try Frame.load(path: Fixtures.data($0)) }
+        return Setup(codebook: codebook, model: model, specs: specs, targets: published.targets(survey: survey, specs: specs),
+                     weigher: Weigher(scheme: scheme, frames: frames))
+    }
+
+    /// Generates and briefly calibrates (so that drop-outs, swaps and rule repairs have happened).
+    static func synthesize(_ s: Setup, seed: UInt64, iterations: Int) throws -> (Synthesizer, [Double], CalibrationResult) {
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: seed)
+        try synthesizer.generate()
+        let weights = try s.weigher.weigh(values: synthesizer.values(of: s.weigher.variables), base: nil, rowCount: synthesizer.recordCount).weights
+        let result = try synthesizer.calibrate(targets: s.targets, weights: weights, iterations: iterations)
+        return (synthesizer, weights, result)
+    }
+
+    /// The written file read back as `monitor tables` reads it.
+    static func dataset(_ synthesizer: Synthesizer, codebook: Codebook) throws -> Dataset {
+        let (header, rows) = synthesizer.table()
+        var writer = CSVWriter(header: header)
+        for row in rows { writer.row(row) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).csv").path
+        try writer.text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let table = try CSVReader().read(.file(path), columns: .all)
+        let (dataset, report) = DatasetBuilder(codebook: codebook).build(table)
+        #expect(report.isValid, "the synthetic file passes the codebook's validation")
+        return dataset
+    }
+
+    @Test("the calibration's own evaluator agrees with the table engine on every target", arguments: ["ambtsdragers", "medewerkers"])
+    func evaluatorMatchesTableEngine(survey: String) throws {
+        let s = try Self.setup(survey)
+        let (synthesizer, weights, result) = try Self.synthesize(s, seed: 11, iterations: 6_000)
+        let dataset = try Self.dataset(synthesizer, codebook: s.codebook)
+        let design = try SurveyDesign(rowCount: dataset.rowCount, weights: weights)
+        let engine = TableEngine(dataset: dataset, design: design, codebook: s.codebook, thresholds: ReportingThresholds(indicative: 50, minimum: 1))
+        var tables: [String: ComputedTable] = [:]
+        #expect(result.targets.count == s.targets.count)
+        for (target, reached) in zip(s.targets, result.targets) {
+            let table = try tables[target.spec.key] ?? engine.compute(target.spec)
+            tables[target.spec.key] = table
+            let block = target.column.map { String($0.split(separator: "=")[0]) } ?? ""
+            let column = target.column.map { String($0.split(separator: "=")[1]) } ?? ""
+            switch target.kind {
+            case .estimate:
+                let cell = try #require(table.cell(row: target.row, block: block, column: column), "\(target.id)")
+                let scale = cell.statistic == .percent ? 100.0 : 1.0
+                if let estimate = cell.estimate {
+                    #expect(abs(estimate * scale - reached.reached) <= 1e-9 * max(1, abs(reached.reached)), "\(target.id)")
+                } else {
+                    #expect(reached.reached.isNaN, "\(target.id)")
+                }
+            case .count:
+                let n = target.column == nil ? try engine.rowBaseN(target.spec, row: target.row)
+                    : try #require(table.cell(row: target.row, block: block, column: column)).n
+                #expect(Double(n) == reached.reached, "\(target.id)")
+            }
+        }
+    }
+
+    @Test("the same seed gives the same file, another seed another file")
+    func deterministic() throws {
+        let s = try Self.setup("medewerkers")
+        let a = try Self.synthesize(s, seed: 5, iterations: 5_000).0.table()
+        let b = try Self.synthesize(s, seed: 5, iterations: 5_000).0.table()
+        let c = try Self.synthesize(s, seed: 6, iterations: 5_000).0.table()
+        #expect(a.header == b.header && a.rows == b.rows)
+        #expect(a.rows != c.rows)
+    }
+
+    @Test("records follow the questionnaire: composition, routing, sets and the most recent incident", arguments: ["ambtsdragers", "medewerkers"])
+    func questionnaireRules(survey: String) throws {
+        let s = try Self.setup(survey)
+        let (synthesizer, _, _) = try Self.synthesize(s, seed: 3, iterations: 8_000)
+        let (header, rows) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        #expect(rows.count == s.model.n)
+        // Composition: the design counts exactly.
+        for cell in s.model.design {
+            let n = Int(cell["n"]!)!
+            let codes = cell.filter { $0.key != "n" }
+            #expect(rows.filter { row in codes.allSatisfy { row[col[$0.key]!] == $0.value } }.count == n, "\(codes)")
+        }
+        for (name, counts) in s.model.margins ?? [:] {
+            for (code, n) in counts { #expect(rows.filter { $0[col[name]!] == code }.count == n, "\(name)=\(code)") }
+        }
+        let forms = survey == "ambtsdragers" ? ["verbale_agressie", "bedreiging", "intimidatie", "fysieke_agressie"]
+                                             : ["verbale_agressie", "bedreiging_intimidatie", "fysieke_agressie"]
+        let sets = Dictionary(uniqueKeysWithValues: (s.codebook.sets ?? []).map { ($0.name, $0.items) })
+        let incident = ["soort_incident", "geregistreerd"] + ["besproken_met", "gemeld_bij", "extern_gemeld_bij", "aangifte"].flatMap { sets[$0]! }
+        for row in rows {
+            let victim = forms.contains { row[col[$0]!] == "1" }
+            let answered = forms.allSatisfy { ["0", "1"].contains(row[col[$0]!]) }
+            // A respondent who stopped early (footnote 2 of §1.2.1) has empty cells from there on.
+            let stoppedEarly = row.last == ""
+            if answered && !victim {
+                for v in incident { #expect(row[col[v]!] == "nvt" || stoppedEarly && row[col[v]!] == "", "non-victim \(row[0]) has \(v)=\(row[col[v]!])") }
+                for v in ["aantal_incidenten", "ernst"] { #expect(row[col[v]!] == "", "non-victim \(row[0]) has \(v)") }
+            }
+            let soort = row[col["soort_incident"]!]
+            if forms.contains(soort) { #expect(row[col[soort]!] == "1", "\(row[0]): most recent incident \(soort) not reported") }
+            for (set, none) in s.model.exclusive ?? [:] {
+                let items = sets[set]!
+                let values = items.map { row[col[$0]!] }
+                guard values.allSatisfy({ $0 == "0" || $0 == "1" }) else { continue }
+                #expect(values.contains("1"), "\(row[0]): \(set) answered without a ticked item")
+                if row[col[none]!] == "1" { #expect(values.filter { $0 == "1" }.count == 1, "\(row[0]): \(none) with another item") }
+            }
+            if let reasons = sets["reden_niet_gemeld"], row[col["niet_besproken"]!] == "0" || row[col["niet_gemeld"]!] == "0" {
+                for v in reasons { #expect(row[col[v]!] == "nvt" || stoppedEarly && row[col[v]!] == "", "\(row[0]): \(v) asked although discussed or reported") }
+            }
+        }
+    }
+
+    @Test("apportioning keeps the total and the proportions")
+    func apportion() {
+        #expect(SynthesisModel.apportion([6, 15, 112], total: 133) == [6, 15, 112])
+        #expect(SynthesisModel.apportion([1, 1, 1], total: 10).reduce(0, +) == 10)
+        #expect(SynthesisModel.apportion([78, 256, 453], total: 1_000_000).reduce(0, +) == 1_000_000)
+    }
+}

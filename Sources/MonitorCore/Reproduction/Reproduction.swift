@@ -11,6 +11,8 @@ public struct FigureCheck: Sendable, Codable, Equatable {
         case irreconcilable
         /// No table specification computes it (reason in data/published/cells.csv).
         case notComputed = "not_computed"
+        /// Differs, and listed as not yet reached by the bundled files' calibration (data/published/not-reached.csv).
+        case notReached = "not_reached"
     }
     public var id: String
     public var survey: String
@@ -111,8 +113,6 @@ public enum Reproduction {
                 } else {
                     problems.append("no estimate")
                 }
-            } else if let r = check.reproduced, abs(r) > 1e-9 {
-                problems.append("printed '-' but the estimate is not 0")
             }
             if [.group, .both].contains(cell.nCheck), let n = figure.groupN {
                 check.publishedN = n
@@ -126,10 +126,14 @@ public enum Reproduction {
             }
             if problems.isEmpty {
                 check.status = .reproduced
-                check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" } ?? ""
+                check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" }
+                    ?? (figure.value == nil ? "printed '-' (no value shown); only the n is compared" : "")
             } else if let reason = data.irreconcilable[figure.id] {
                 check.status = .irreconcilable
                 check.reason = reason
+            } else if let reason = data.notReached[figure.id] {
+                check.status = .notReached
+                check.reason = problems.joined(separator: "; ") + " (" + reason + ")"
             } else {
                 check.status = .differs
                 check.reason = problems.joined(separator: "; ")
@@ -174,7 +178,9 @@ public enum Reproduction {
             }
             if let found = check.found, found != .notTested {
                 check.status = found == s.verdict ? .held : .notHeld
-                if check.status == .notHeld, let reason = data.irreconcilable[s.id] { check.reason = reason }
+                if check.status == .notHeld, let reason = data.irreconcilable[s.id] ?? data.notReached[s.id].map({ "not reached by the calibration: " + $0 }) {
+                    check.reason = reason
+                }
             } else {
                 check.reason = "the test cannot be computed (no n for the earlier wave, or a group too small)"
             }
@@ -205,7 +211,8 @@ public struct ReproductionReport: Sendable, Codable {
 
     public var summary: String {
         var lines = ["reproduced \(count(.reproduced)) of \(figures.count) figures"]
-        lines.append("  \(count(.differs)) differ, \(count(.irreconcilable)) documented as irreconcilable, \(count(.notComputed)) not computed by any table")
+        lines.append("  \(count(.differs)) differ, \(count(.irreconcilable)) documented as irreconcilable, \(count(.notReached)) not reached by the "
+                     + "synthetic files' calibration, \(count(.notComputed)) not computed by any table")
         for explicit in [true, false] {
             let s = statements.filter { $0.explicit == explicit }
             let kind = explicit ? "explicit (SIG-E)" : "inferred (SIG-I)"
@@ -276,7 +283,8 @@ public struct ReproductionReport: Sendable, Codable {
             out += "## Significance statements\n\n"
             out += "SIG-E statements say explicitly whether a difference is significant; SIG-I statements are inferred from the "
             out += "report's rule that it names only significant differences. `found` is the test on the data (group against "
-            out += "the rest of its block, two named groups, or 2024 against an earlier wave's published figure).\n\n"
+            out += "the rest of its block; two named groups, pairwise with Bonferroni over the block's pairs as `monitor test` does; "
+        out += "or 2024 against an earlier wave's published figure with its n).\n\n"
             var md = MarkdownTable(headers: ["id", "comparison", "report", "found", "p", "status"])
             for s in statements {
                 md.add([s.id, s.comparison, s.expected.rawValue, s.found?.rawValue ?? "", Self.number(s.pValue),

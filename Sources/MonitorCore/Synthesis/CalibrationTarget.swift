@@ -15,13 +15,16 @@ public struct CalibrationTarget: Sendable, Equatable {
     /// `nil` for the whole base, else `block=code` (`bestuurslaag=gemeente`).
     public var column: String?
     public var kind: Kind
+    /// Weight of the target in the loss (counts printed once for many rows share one unit of weight).
+    public var weight: Double
 
-    public init(id: String, spec: TableSpec, row: String, column: String?, kind: Kind) {
+    public init(id: String, spec: TableSpec, row: String, column: String?, kind: Kind, weight: Double = 1) {
         self.id = id
         self.spec = spec
         self.row = row
         self.column = column
         self.kind = kind
+        self.weight = weight
     }
 }
 
@@ -44,6 +47,7 @@ struct CompiledTarget {
     var scale: Double
     /// Variables the target reads.
     var variables: [Int]
+    var weight: Double
 
     init(_ target: CalibrationTarget, schema: RecordSchema, codebook: Codebook) throws {
         let spec = target.spec
@@ -105,6 +109,7 @@ struct CompiledTarget {
             halfWidth = 0
         }
         variables = Array(Set(conditions.map(\.0) + [r])).sorted()
+        weight = target.weight
     }
 
     @inline(__always)
@@ -121,14 +126,14 @@ struct CompiledTarget {
     func loss(numerator: Double, denominator den: Double, count: Int, margin: Double) -> Double {
         if isCount {
             let d = Double(count) - published
-            return d == 0 ? 0 : d * d + 0.5
+            return d == 0 ? 0 : weight * (d * d + 0.5)
         }
         guard den > 0 else { return 4 + published * published }
         let estimate = scale * numerator / den
         let excess = abs(estimate - published) - margin * halfWidth
         guard excess > 0 else { return 0 }
         let u = excess / (2 * halfWidth)
-        return 0.5 + u * u + u
+        return weight * (0.5 + u * u + u)
     }
 
     func estimate(numerator: Double, denominator den: Double) -> Double { den > 0 ? scale * numerator / den : .nan }

@@ -93,6 +93,8 @@ public struct Synthesizer {
     var routingSetNone: [[Int?]] = []
     /// Raw sources of every variable (itself when raw).
     var sourcesOf: [[Int]]
+    /// Stop position -> the start of the set it falls in (itself outside sets); index rawCount = complete.
+    var stopSnap: [Int] = []
     var setOf: [Int?]
 
     public var recordCount: Int { records.count }
@@ -152,6 +154,11 @@ public struct Synthesizer {
                 for i in items { setOf[i] = k }
                 k += 1
             }
+        }
+        stopSnap = Array(0...schema.rawCount)
+        for items in schema.sets.values {
+            guard let first = items.min(), let last = items.max() else { continue }
+            for p in (first + 1)...max(first + 1, last) where p <= last { stopSnap[p] = first }
         }
         routingSetNone = routing.map { rule in rule.sets.map { items in exclusive.first { $0.items == items }?.none } }
         for (name, map) in (model.consistent ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -334,7 +341,9 @@ public struct Synthesizer {
 
     /// Everything from the stop position on is empty (fixed variables excepted).
     func applyStop(_ record: inout [UInt16]) {
-        let stop = Int(record[stopSlot])
+        // A multiple-response set is one question: a stop inside it moves to its start.
+        let stop = stopSnap[min(Int(record[stopSlot]), schema.rawCount)]
+        record[stopSlot] = UInt16(stop)
         guard stop < schema.rawCount else { return }
         for v in stop..<schema.rawCount where !fixed[v] { record[v] = emptyCode[v] }
     }
@@ -599,10 +608,20 @@ public struct Synthesizer {
         let estimate = c.estimate(numerator: num, denominator: den)
         let up = estimate.isNaN || estimate < c.published
         let n = records.count
+        // Sometimes move a missing answer into the cell instead (a group of 78 shows 70% only with 77 answering).
+        let intoMissing = rng.unit() < 0.3
         for _ in 0..<64 {
             let a = rng.below(n)
             let (inDen, x) = c.contribution(records[a])
             guard inDen else { continue }
+            if intoMissing {
+                guard up ? x < c.published / c.scale : x > c.published / c.scale else { continue }
+                for _ in 0..<32 {
+                    let b = rng.below(n)
+                    if b != a && !c.denominator[Int(records[b][c.row])] { return .swap(a, b) }
+                }
+                return nil
+            }
             for _ in 0..<32 {
                 let b = rng.below(n)
                 let code = Int(records[b][c.row])
@@ -643,7 +662,11 @@ public struct Synthesizer {
             let needed = (c.conditions.flatMap { sourcesOf[$0.variable] } + sourcesOf[c.row]).filter { !fixed[$0] }.max() ?? 0
             if Double(count) < c.published {
                 // Bring a respondent into the cell: let a drop-out answer further, fix a failing condition, or answer the row.
-                guard let r = sample({ !c.contribution($0).inDenominator }) else { return nil }
+                // Only respondents whose fixed answers (design cells) already fit the cell can be moved in.
+                let fixedConditions = c.conditions.filter { fixed[$0.variable] }
+                guard let r = sample({ record in
+                    !c.contribution(record).inDenominator && fixedConditions.allSatisfy { $0.allowed[Int(record[$0.variable])] }
+                }) else { return nil }
                 let record = records[r]
                 let stop = Int(record[stopSlot])
                 if stop <= needed {
@@ -659,9 +682,15 @@ public struct Synthesizer {
                 return .force(record: r, variable: c.row, code: UInt16(options[rng.below(options.count)]))
             }
             guard let r = sample({ c.contribution($0).inDenominator }) else { return nil }
-            // Take a respondent out: a drop-out before the row's question, or another answer to a condition.
-            if let first = rowSources.min(), rng.unit() < 0.7 {
+            // Take a respondent out: a drop-out before the row's question, no answer to it (item non-response),
+            // or another answer to a condition.
+            let u = rng.unit()
+            if let first = rowSources.min(), u < 0.5 {
                 return .stop(record: r, position: first)
+            }
+            if u < 0.8, !rowSources.isEmpty {
+                let v = rowSources[rng.below(rowSources.count)]
+                return .force(record: r, variable: v, code: emptyCode[v])
             }
             let choices = c.conditions.map(\.variable).filter { !fixed[$0] }
             guard !choices.isEmpty else { return nil }

@@ -19,17 +19,24 @@ extension TableEngine {
         return (0..<dataset.rowCount).filter { outcome.isObserved($0) }.count
     }
 
-    /// Group `group` against group `other` of the same column block, one test (no multiple-comparison adjustment):
-    /// the report's "significant hoger dan …" between two named groups.
+    /// Group `group` against group `other` of the same column block: the pairwise design-based t test of
+    /// `monitor test`, Bonferroni-adjusted for the pairs among the block's groups (the verdict uses the adjusted p).
     public func compare(_ spec: TableSpec, row key: String, block: String, group: String, other: String) throws -> Comparison? {
         let inBase = try baseMask(spec)
         let (outcome, level, variable) = try rowOutcome(spec, row: key, inBase: inBase)
         let levels = spec.columns.first { $0.by == block }?.levels
         let groups = try grouping(block, levels: levels, inBase: inBase)
-        guard let a = groups.labels.firstIndex(of: group), let b = groups.labels.firstIndex(of: other) else { return nil }
-        let split = Grouping(labels: [group, other], codes: groups.codes.map { $0 == Int32(a) ? 0 : ($0 == Int32(b) ? 1 : -1) })
-        let results = try GroupComparison.compare(design, variable: variable, outcome: outcome, split: split, kind: .pairwise,
-                                                  comparisons: 1, alpha: alpha, thresholds: thresholds)
-        return results.first { $0.level == level } ?? (level.isEmpty ? results.first : nil)
+        let results = try GroupComparison.pairwise(design, variable: variable, outcome: outcome, by: groups, alpha: alpha, thresholds: thresholds)
+        let matching = results.filter { level.isEmpty || $0.level == level }
+        if let c = matching.first(where: { $0.group == group && $0.other == other }) { return c }
+        guard var c = matching.first(where: { $0.group == other && $0.other == group }) else { return nil }
+        // Reported the other way round: flip the direction.
+        swap(&c.group, &c.other)
+        swap(&c.estimate, &c.otherEstimate)
+        swap(&c.n, &c.otherN)
+        c.difference = -c.difference
+        c.statistic = -c.statistic
+        c.verdict = c.verdict == .higher ? .lower : c.verdict == .lower ? .higher : c.verdict
+        return c
     }
 }

@@ -464,13 +464,18 @@ public struct Synthesizer {
         let nT = compiled.count
         let flat = FlatTargets(compiled)
         defer { flat.deallocate() }
-        var num = [Double](repeating: 0, count: nT), den = [Double](repeating: 0, count: nT), cnt = [Int](repeating: 0, count: nT)
-        for (r, record) in records.enumerated() {
-            for t in 0..<nT {
-                let (inDen, x) = compiled[t].contribution(record)
-                if inDen { den[t] += weights[r]; num[t] += weights[r] * x; cnt[t] += 1 }
+        /// Every target's weighted numerator and denominator and its count, from scratch.
+        func sums() -> (num: [Double], den: [Double], cnt: [Int]) {
+            var num = [Double](repeating: 0, count: nT), den = [Double](repeating: 0, count: nT), cnt = [Int](repeating: 0, count: nT)
+            for (r, record) in records.enumerated() {
+                for t in 0..<nT {
+                    let (inDen, x) = compiled[t].contribution(record)
+                    if inDen { den[t] += weights[r]; num[t] += weights[r] * x; cnt[t] += 1 }
+                }
             }
+            return (num, den, cnt)
         }
+        var (num, den, cnt) = sums()
         var lossOf = (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: margin) }
         var total = lossOf.reduce(0, +)
         var dependents = (0...schema.variables.count).map { _ in [Int]() }
@@ -575,13 +580,7 @@ public struct Synthesizer {
             }
         }
         // Recompute from scratch (no drift from incremental sums).
-        num = num.map { _ in 0 }; den = den.map { _ in 0 }; cnt = cnt.map { _ in 0 }
-        for (r, record) in records.enumerated() {
-            for t in 0..<nT {
-                let (inDen, x) = compiled[t].contribution(record)
-                if inDen { den[t] += weights[r]; num[t] += weights[r] * x; cnt[t] += 1 }
-            }
-        }
+        (num, den, cnt) = sums()
         lossOf = (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: 1) }
         progress?(CalibrationProgress(iteration: iteration, iterations: iterations, loss: lossOf.reduce(0, +),
                                       violated: lossOf.filter { $0 > 0 }.count, targets: nT, temperature: temperature))

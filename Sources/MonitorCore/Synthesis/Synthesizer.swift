@@ -233,21 +233,17 @@ public struct Synthesizer {
         for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, rng.below(i + 1)) }
     }
 
+    /// The variable's first applicable prior weights (per domain index), if it has one.
+    func prior(_ v: Int, _ record: [UInt16]) -> [Double]? {
+        priors[v].first { holds($0.conditions, record) }?.weights
+    }
+
     /// A draw from the variable's first applicable prior (uniform over the valid codes without one).
     mutating func draw(_ v: Int, _ record: [UInt16], excluding: Int? = nil) -> UInt16 {
-        let variable = schema.variables[v]
-        var weights: [Double]? = nil
-        for p in priors[v] where holds(p.conditions, record) { weights = p.weights; break }
-        var w = weights ?? variable.isMissing.map { $0 ? 0 : 1 }
+        var w = prior(v, record) ?? schema.variables[v].isMissing.map { $0 ? 0 : 1 }
         if let excluding, excluding < w.count { w[excluding] = 0 }
-        let total = w.reduce(0, +)
-        guard total > 0 else { return record[v] }
-        var u = rng.unit() * total
-        for (k, x) in w.enumerated() where x > 0 {
-            u -= x
-            if u < 0 { return UInt16(k) }
-        }
-        return UInt16(w.lastIndex { $0 > 0 }!)
+        guard w.reduce(0, +) > 0 else { return record[v] }
+        return pick(w)
     }
 
     @inline(__always)
@@ -284,8 +280,8 @@ public struct Synthesizer {
                     let options = requires.filter { record[$0.value] == code($0.value, "1") }.map(\.key).sorted()
                     if !options.isEmpty {
                         var weights = [Double](repeating: 0, count: schema.variables[v].domain.count)
-                        let prior = priors[v].first { holds($0.conditions, record) }?.weights
-                        for o in options { weights[o] = max(prior?[o] ?? 1, 1e-9) }
+                        let p = prior(v, record)
+                        for o in options { weights[o] = max(p?[o] ?? 1, 1e-9) }
                         record[v] = pick(weights)
                     }
                 }
@@ -383,15 +379,10 @@ public struct Synthesizer {
                 record[none] = code(none, "1")!
             } else {
                 let candidates = items.filter { $0 != forced && $0 != none }
-                var weights = candidates.map { v -> Double in
-                    let p = priors[v].first { holds($0.conditions, record) }?.weights
-                    return p.map { $0[Int(code(v, "1")!)] } ?? 1
-                }
+                var weights = candidates.map { v in prior(v, record).map { $0[Int(code(v, "1")!)] } ?? 1 }
                 if weights.reduce(0, +) <= 0 { weights = candidates.map { _ in 1 } }
                 if !candidates.isEmpty {
-                    var u = rng.unit() * weights.reduce(0, +)
-                    var chosen = candidates.last!
-                    for (k, w) in weights.enumerated() { u -= w; if u < 0 { chosen = candidates[k]; break } }
+                    let chosen = candidates[Int(pick(weights))]
                     record[chosen] = code(chosen, "1")!
                 }
             }
@@ -428,14 +419,14 @@ public struct Synthesizer {
             let options = table.indices.filter { table[$0] == c && !(variable.isMissing[Int(c)] == false && schema.variables[s].isMissing[$0]) }
             guard !options.isEmpty else { return false }
             var weights = [Double](repeating: 0, count: schema.variables[s].domain.count)
-            let prior = priors[s].first { holds($0.conditions, record) }?.weights
-            for o in options { weights[o] = max(prior?[o] ?? 1, 1e-6) }
+            let p = prior(s, record)
+            for o in options { weights[o] = max(p?[o] ?? 1, 1e-6) }
             return force(&record, s, pick(weights))
         case .any(let sources, _, _):
             if target == "1" {
                 let weights = sources.map { s -> Double in
                     guard let one = oneCode[s] else { return 0 }
-                    return priors[s].first { holds($0.conditions, record) }.map { $0.weights[Int(one)] } ?? 1
+                    return prior(s, record).map { $0[Int(one)] } ?? 1
                 }
                 let s = weights.reduce(0, +) > 0 ? sources[Int(pick(weights))] : sources[rng.below(sources.count)]
                 guard let one = code(s, "1") else { return false }

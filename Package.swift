@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // libcsv (Debian libcsv-dev): header csv.h, library libcsv.
@@ -26,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CLibCSV",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Sources/MonitorCore",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -88,6 +88,13 @@ extension SurveyDesign {
     /// post-strata are those of the full sample (domain estimation, not a subset of rows).
     public func means(_ outcome: Outcome, domains: Grouping? = nil) throws(DesignError) -> DomainMeans {
         precondition(outcome.rowCount == rowCount)
+        if let sums = domainSums(outcome, domains: domains) { return try means(from: sums) }
+        return try meansByInfluence(outcome, domains: domains)
+    }
+
+    /// `means(_:domains:)` through the n × k influence matrix and `covariance(_:)`: the general path, for
+    /// every design (the fast path, `DomainSums`, is checked against it).
+    func meansByInfluence(_ outcome: Outcome, domains: Grouping? = nil) throws(DesignError) -> DomainMeans {
         let levels = outcome.levels
         let L = levels.count
         let D = domains?.count ?? 1

@@ -54,8 +54,7 @@ public enum Estimator {
         if let by {
             let perDomain = try design.means(outcome, domains: by)
             let members = by.counts
-            var df: [Int] = []
-            for d in 0..<by.count { df.append(design.degreesOfFreedom { by.codes[$0] == Int32(d) }) }
+            let df = design.degreesOfFreedom(domains: by)
             rows += makeRows(perDomain, variable: variable, outcome: outcome, groupLabel: { by.labels[$0] }, proportion: proportion,
                              df: { df[$0] }, designRows: { design.designRows(in: members[$0]) }, options: options)
         }

@@ -87,7 +87,9 @@ public struct SurveyDesign: Sendable {
     public let psuPerStratum: [Int]
     /// Per stratum: 1 − f_h = (N_h − n_h) / N_h with a finite population correction, else 1.
     public let finiteFactor: [Double]
-    public var calibrations: [Calibration]
+    public private(set) var calibrations: [Calibration]
+    /// The sums-based fast path's layout (nil when the design has clusters or several calibration steps).
+    private(set) var layout: UnclusteredLayout?
     public var lonelyPSU: LonelyPSU
     public let hasStrata: Bool
     public let hasClusters: Bool
@@ -191,6 +193,7 @@ public struct SurveyDesign: Sendable {
         } else {
             self.weights = [Double](repeating: 1, count: rowCount)
         }
+        layout = UnclusteredLayout.make(self)
     }
 
     /// The same sampling design with calibrated final weights and the calibration step recorded, so that
@@ -199,6 +202,7 @@ public struct SurveyDesign: Sendable {
         var copy = self
         copy.calibrations.append(step)
         copy.weights = newWeights
+        copy.layout = UnclusteredLayout.make(copy)
         return copy
     }
 

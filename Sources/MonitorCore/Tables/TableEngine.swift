@@ -170,37 +170,72 @@ public struct TableEngine: Sendable {
 
     // MARK: variables
 
-    /// The code of every row for a variable ("" where missing).
-    func codes(_ name: String) throws -> [String] {
+    /// A variable as its distinct codes ("" where missing) and each row's index into them: the categories
+    /// as stored (no per-row strings), numbers and text through their distinct values.
+    struct ValueTable {
+        var values: [String]
+        var index: [UInt32]
+        /// Whether some row has value `k`.
+        var present: [Bool]
+
+        /// `f` of each row's value, evaluated once per distinct value.
+        func map<T>(_ f: (String) -> T) -> [T] {
+            let table = values.map(f)
+            return index.map { table[Int($0)] }
+        }
+        var presentValues: [String] { values.indices.filter { present[$0] }.map { values[$0] } }
+    }
+
+    func valueTable(_ name: String) throws -> ValueTable {
         guard let column = dataset[name] else {
             throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(name)")
         }
+        var values: [String], index: [UInt32]
         switch column {
         case .categorical(let c):
-            let table = c.levels.map(\.code)
-            return c.codes.map { table[Int($0)] }
-        case .numeric(let y): return y.map { $0.isNaN ? "" : NumberFormat.exact($0) }
-        case .text(let t): return (0..<dataset.rowCount).map { t[$0] }
+            values = c.levels.map(\.code)
+            index = c.codes.map { UInt32($0) }
+        case .numeric(let y):
+            var seen: [UInt64: UInt32] = [:]
+            values = []
+            index = y.map { v in
+                let key = v.isNaN ? Double.nan.bitPattern : v.bitPattern
+                if let k = seen[key] { return k }
+                let k = UInt32(values.count)
+                seen[key] = k
+                values.append(v.isNaN ? "" : NumberFormat.exact(v))
+                return k
+            }
+        case .text(let t):
+            values = t.values
+            index = (0..<t.codes.count).map { UInt32(t.codes[$0]) }
         }
+        var present = [Bool](repeating: false, count: values.count)
+        for k in index { present[Int(k)] = true }
+        return ValueTable(values: values, index: index, present: present)
     }
 
     func baseMask(_ spec: TableSpec) throws -> [Bool] {
         var mask = [Bool](repeating: true, count: dataset.rowCount)
         for (variable, allowed) in (spec.base.filter ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let values = try codes(variable)
             let set = Set(allowed)
-            for i in 0..<mask.count where mask[i] && !set.contains(values[i]) { mask[i] = false }
+            let table = try valueTable(variable)
+            let keep = table.values.map { set.contains($0) }
+            for i in 0..<mask.count where mask[i] && !keep[Int(table.index[i])] { mask[i] = false }
         }
         return mask
     }
 
     func grouping(_ name: String, levels: [String]?, inBase: [Bool]) throws -> Grouping {
-        let values = try codes(name)
+        let table = try valueTable(name)
         let missingCodes = Set(codebook.missing.map(\.code) + [""])
         let order = levels ?? (codebook.levelCodes(of: name)?.filter { !missingCodes.contains($0) }
-            ?? Array(Set(values.filter { !missingCodes.contains($0) })).sorted())
+            ?? Array(Set(table.presentValues.filter { !missingCodes.contains($0) })).sorted())
         let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, Int32($0)) })
-        return Grouping(labels: order, codes: values.enumerated().map { i, v in inBase[i] ? (index[v] ?? -1) : -1 })
+        let group = table.values.map { index[$0] ?? -1 }
+        var codes = [Int32](repeating: -1, count: inBase.count)
+        for i in 0..<codes.count where inBase[i] { codes[i] = group[Int(table.index[i])] }
+        return Grouping(labels: order, codes: codes)
     }
 
     /// The row's outcome restricted to the base, the levels it shows, and whether it is a percentage or a mean.
@@ -212,22 +247,23 @@ public struct TableEngine: Sendable {
         if case .numeric(let y) = column {
             return (.numeric(y.enumerated().map { inBase[$0] ? $1 : .nan }), [""], row.statistic ?? .mean)
         }
-        let values = try codes(row.variable)
+        let table = try valueTable(row.variable)
         let missingCodes = Set(codebook.missing.map(\.code) + [""])
         let valid = (codebook.levelCodes(of: row.variable) ?? []).filter { !missingCodes.contains($0) }
         // A 0/1 variable shown as one row: the proportion with 1.
-        if row.levels == nil, Set(valid) == ["0", "1"] || (valid.isEmpty && Set(values).isSubset(of: ["0", "1", ""])) {
-            let y = values.enumerated().map { i, v -> Double in
-                guard inBase[i], !excluded.contains(v) else { return .nan }
-                return v == "1" ? 1 : (v == "0" ? 0 : .nan)
-            }
+        if row.levels == nil, Set(valid) == ["0", "1"] || (valid.isEmpty && Set(table.presentValues).isSubset(of: ["0", "1", ""])) {
+            let value = table.values.map { v -> Double in excluded.contains(v) ? .nan : (v == "1" ? 1 : (v == "0" ? 0 : .nan)) }
+            var y = [Double](repeating: .nan, count: inBase.count)
+            for i in 0..<y.count where inBase[i] { y[i] = value[Int(table.index[i])] }
             return (.numeric(y), [""], .percent)
         }
         // Categories: every valid level (and any missing code the row lists) is in the denominator.
         var levels = valid.filter { !excluded.contains($0) }
         for code in row.levels ?? [] where !levels.contains(code) { levels.append(code) }
         let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
-        let codes = values.enumerated().map { i, v in inBase[i] ? (index[v] ?? -1) : -1 }
+        let level = table.values.map { index[$0] ?? -1 }
+        var codes = [Int32](repeating: -1, count: inBase.count)
+        for i in 0..<codes.count where inBase[i] { codes[i] = level[Int(table.index[i])] }
         return (.categorical(Grouping(labels: levels, codes: codes)), row.levels ?? levels, .percent)
     }
 }

@@ -1,0 +1,108 @@
+import Testing
+@testable import MonitorCore
+
+/// The sums-based fast path of domain estimation (`DomainSums`) gives the covariance of the general
+/// influence-matrix path (`meansByInfluence`), which the R expectations pinned first, on designs of every
+/// kind the fast path takes: strata or not, finite population correction or not, post-stratified or not
+/// (with rows outside every post-stratum), categories and numbers, domains with missing codes.
+@Suite("Domain sums (fast path) = influence matrix (general path)")
+struct DomainSumsTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var seed: UInt64
+        var strata: Bool
+        var fpc: Bool
+        var postStratified: Bool
+        var numeric: Bool
+        var description: String { "seed \(seed) strata \(strata) fpc \(fpc) post \(postStratified) numeric \(numeric)" }
+    }
+
+    static let cases: [Case] = (0..<32).map { (k: Int) -> Case in
+        let bit = { (b: Int) -> Bool in (k >> b) & 1 == 1 }
+        return Case(seed: UInt64(1000 + k), strata: bit(0), fpc: bit(1), postStratified: bit(2), numeric: bit(3))
+    }
+
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    }
+
+    func design(_ c: Case, rows n: Int, random r: inout Random) throws -> SurveyDesign {
+        let strata = c.strata ? Grouping(labels: ["a", "b", "c"], codes: (0..<n).map { Int32($0 % 3) }) : nil
+        let sizes: [Double] = [400, 900, 1500]
+        let fpc: [Double]? = c.fpc ? (0..<n).map { (i: Int) -> Double in c.strata ? sizes[i % 3] : 5000 } : nil
+        let weights = (0..<n).map { _ in 1 + 9 * r.uniform() }
+        var design = try SurveyDesign(rowCount: n, weights: c.fpc ? nil : weights, strata: strata, fpc: fpc)
+        if c.postStratified {
+            // Four post-strata cutting across the strata; a few rows outside every cell.
+            var cells: [Int32] = []
+            for _ in 0..<n { cells.append(r.below(25) == 0 ? -1 : Int32(r.below(4))) }
+            var g: [Double] = []
+            for (i, w) in design.weights.enumerated() { g.append(cells[i] < 0 ? w : w * (0.8 + 0.1 * Double(cells[i]))) }
+            let margin = SurveyDesign.CalibrationMargin(cells: cells, cellCount: 4, weights: g)
+            design = design.calibrated(weights: g.map { $0 * 1.01 }, step: .postStratification(margin))
+        }
+        return design
+    }
+
+    @Test("means and covariance agree to 1e-9", arguments: cases)
+    func agree(_ c: Case) throws {
+        var r = Random(state: c.seed)
+        let n = 150 + r.below(100)
+        let design = try design(c, rows: n, random: &r)
+        #expect(design.layout != nil)
+        let outcome: Outcome = c.numeric
+            ? .numeric((0..<n).map { _ in r.below(10) == 0 ? .nan : Double(r.below(11)) })
+            : .categorical(Grouping(labels: ["x", "y", "z"], codes: (0..<n).map { _ in r.below(12) == 0 ? -1 : Int32(r.below(3)) }))
+        let domains = Grouping(labels: ["d1", "d2", "d3", "leeg"], codes: (0..<n).map { _ in r.below(8) == 0 ? -1 : Int32(r.below(3)) })
+        for by in [nil, domains] {
+            let fast = try design.means(outcome, domains: by)
+            let general = try design.meansByInfluence(outcome, domains: by)
+            #expect(fast.n == general.n)
+            #expect(fast.cellCounts == general.cellCounts)
+            for (a, b) in zip(fast.estimates, general.estimates) {
+                #expect(a.isNaN == b.isNaN)
+                if !a.isNaN { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
+            }
+            let scale = general.covariance.map(abs).max() ?? 1
+            for (a, b) in zip(fast.covariance, general.covariance) {
+                #expect(abs(a - b) <= 1e-9 * scale, "\(a) vs \(b)")
+            }
+        }
+        // Group versus rest and the domain degrees of freedom: the same through both paths.
+        let fastTests = try GroupComparison.versusRest(design, variable: "y", outcome: outcome, by: domains)
+        for g in 0..<domains.count {
+            let split = Grouping(labels: [domains.labels[g], "rest"], codes: domains.codes.map { $0 < 0 ? -1 : ($0 == Int32(g) ? 0 : 1) })
+            let means = try design.meansByInfluence(outcome, domains: split)
+            let df = Double(design.degreesOfFreedom { split.codes[$0] >= 0 && outcome.isObserved($0) } - 1)
+            let slow = GroupComparison.verdicts(means, df: df, variable: "y", kind: .groupVersusRest, comparisons: 1,
+                                                alpha: 0.05, thresholds: ReportingThresholds())
+            let fast = fastTests.filter { $0.group == domains.labels[g] }
+            #expect(fast.count == slow.count)
+            for (a, b) in zip(fast, slow) {
+                #expect(a.verdict == b.verdict)
+                #expect(a.df == b.df)
+                if a.pValue.isFinite || b.pValue.isFinite { #expect(abs(a.pValue - b.pValue) <= 1e-8) }
+            }
+        }
+        let perDomain = design.degreesOfFreedom(domains: domains)
+        for d in 0..<domains.count {
+            #expect(perDomain[d] == design.degreesOfFreedom { domains.codes[$0] == Int32(d) })
+        }
+    }
+
+    @Test("a clustered design takes the general path")
+    func clustered() throws {
+        let design = try SurveyDesign(rowCount: 6, clusters: Grouping(labels: ["1", "2", "3"], codes: [0, 0, 1, 1, 2, 2]))
+        #expect(design.layout == nil)
+        let m = try design.means(.numeric([1, 2, 3, 4, 5, 6]))
+        #expect(abs(m.estimates[0] - 3.5) < 1e-12)
+    }
+}

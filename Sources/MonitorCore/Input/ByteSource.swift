@@ -59,6 +59,23 @@ struct ChunkReader: ~Copyable {
         if ownsDescriptor { close(fd) }
     }
 
+    /// Reads up to `count` bytes into `destination` (fewer only at the end of input).
+    mutating func fill(_ destination: UnsafeMutableRawPointer, count: Int) throws(DataError) -> Int {
+        var filled = 0
+        while filled < count {
+            let n = read(fd, destination + filled, count - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw DataError(.io, SourcePosition(file: name), "read failed: \(reason)")
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        consumed += filled
+        return filled
+    }
+
     /// Fills the buffer; returns the number of bytes read (0 at end of input).
     mutating func next() throws(DataError) -> Int {
         var filled = 0

@@ -114,7 +114,7 @@ private let headerRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Vo
     state.pointee.firstDataLine = state.pointee.currentLine + 1
 }
 
-private let dataField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
+let dataField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
     let state = context.unsafelyUnwrapped.assumingMemoryBound(to: ParseState.self)
     let index = state.pointee.fieldIndex
     state.pointee.fieldIndex = index &+ 1
@@ -124,8 +124,13 @@ private let dataField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMuta
     }
 }
 
-private let dataRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-    let state = context.unsafelyUnwrapped.assumingMemoryBound(to: ParseState.self)
+let dataRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+    recordEnded(context.unsafelyUnwrapped.assumingMemoryBound(to: ParseState.self))
+}
+
+/// A data record is complete: check its field count, note a change in the line drift, count it.
+@inline(__always)
+func recordEnded(_ state: UnsafeMutablePointer<ParseState>) {
     let fields = state.pointee.fieldIndex
     if fields != state.pointee.headerCount { wrongFieldCount(state, fields) }
     let offset = state.pointee.rowStartLine - state.pointee.records - state.pointee.firstDataLine
@@ -176,6 +181,16 @@ public struct CSVReader {
     /// Called with (bytes read so far, total bytes if known) after each chunk.
     public var progress: ((Int, Int?) -> Void)?
     public var chunkSize: Int
+    /// Parse a regular file's records in blocks on every core (`BlockParser`); off, or for standard input,
+    /// libcsv reads it sequentially.
+    public var parallel: Bool = true
+    /// Split quote-free lines without libcsv (tests turn it off to compare with libcsv alone).
+    var fastPath: Bool = true
+    /// Smallest stretch of input split across workers, and the block buffer's size (tests make both tiny).
+    var minimumSplit: Int = 1 << 16
+    var blockSize: Int = 1 << 24
+    /// Workers for block parsing (default: the online cores, at most 8).
+    var workers: Int = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     public init(options: CSVOptions = CSVOptions(), chunkSize: Int = 1 << 22, progress: ((Int, Int?) -> Void)? = nil) {
         self.options = options
@@ -199,6 +214,15 @@ public struct CSVReader {
     }
 
     func read(_ source: InputSource, columns selection: ColumnSelection, headerOnly: Bool) throws -> RawTable {
+        if parallel, !headerOnly, inputSize(source) != nil {
+            if let table = try read(source, columns: selection, blocks: true) { return table }
+            // Malformed quoting somewhere: read again sequentially for the exact error position.
+        }
+        return try read(source, columns: selection, headerOnly: headerOnly, blocks: false)!
+    }
+
+    /// With `blocks`, nil when a block reported malformed quoting.
+    func read(_ source: InputSource, columns selection: ColumnSelection, headerOnly: Bool = false, blocks: Bool) throws -> RawTable? {
         let name = source.displayName
         var chunks = try ChunkReader(source: source, chunkSize: chunkSize)
         let total = inputSize(source)
@@ -239,6 +263,8 @@ public struct CSVReader {
         var atLineStart = true
         var bytesRead = 0
         var sawAnyByte = false
+        var remainder: [UInt8] = []
+        var inBlocks = false
 
         reading: while true {
             let count = try chunks.next()
@@ -284,11 +310,66 @@ public struct CSVReader {
                     slotNames = try setUpSlots(state, header: header, selection: selection, name: name)
                     fieldCallback = dataField
                     recordCallback = dataRecord
+                    if blocks {
+                        remainder = Array(UnsafeRawBufferPointer(start: p, count: end - p))
+                        inBlocks = true
+                        break reading
+                    }
                 }
             }
             progress?(bytesRead, total)
         }
-        if !headerOnly || header.isEmpty {
+        var columnValues: [[[UInt8]]] = []
+        var codeVectors: [CodeVector] = []
+        var recordCount = 0
+        var breaks: [(record: Int, offset: Int)] = []
+        var badRecords: [(line: Int, fields: Int)] = []
+        var badTotal = 0
+        if inBlocks {
+            var parser = try BlockParser(delimiter: dialect!.delimiter, headerCount: header.count, slotCount: state.pointee.slotCount,
+                                         slotOfField: state.pointee.slotOfField!, fieldOfSlot: state.pointee.fieldOfSlot!,
+                                         workers: workers, fastPath: fastPath)
+            parser.minimumSplit = minimumSplit
+            defer { parser.free() }
+            var capacity = max(blockSize, remainder.count * 2, 64)
+            var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            defer { buffer.deallocate() }
+            remainder.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var filled = remainder.count
+            remainder = []
+            var atEnd = false
+            while true {
+                while !atEnd && filled < capacity {
+                    let n = try chunks.fill(buffer + filled, count: capacity - filled)
+                    if n == 0 { atEnd = true } else { filled += n; bytesRead += n }
+                }
+                if atEnd {
+                    parser.parse(buffer, buffer + filled, final: true)
+                    break
+                }
+                guard let cut = BlockParser.lastBoundary(buffer, buffer + filled) else {
+                    // One record longer than the buffer: grow it.
+                    let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                    grown.copyMemory(from: buffer, byteCount: filled)
+                    buffer.deallocate()
+                    buffer = grown
+                    capacity *= 2
+                    continue
+                }
+                parser.parse(buffer, cut, final: false)
+                if parser.failed { return nil }
+                let used = cut - UnsafeRawPointer(buffer)
+                buffer.copyMemory(from: buffer + used, byteCount: filled - used)
+                filled -= used
+                progress?(bytesRead, total)
+            }
+            if parser.failed { return nil }
+            progress?(bytesRead, total)
+            let result = parser.finish(firstDataLine: state.pointee.firstDataLine)
+            (columnValues, codeVectors, recordCount, breaks, badRecords, badTotal) =
+                (result.values, result.codes, result.records, result.breaks, result.bad, result.badTotal)
+        }
+        if !inBlocks && (!headerOnly || header.isEmpty) {
             if csv_fini(parser, fieldCallback, recordCallback, state) != 0 {
                 throw DataError(.unterminatedQuote, SourcePosition(file: name, line: state.pointee.rowStartLine),
                                 "a quoted field starting on this line is never closed (missing closing quote)")
@@ -304,26 +385,27 @@ public struct CSVReader {
         }
         guard var dialect else { throw DataError(.emptyFile, SourcePosition(file: name), "the file is empty") }
 
-        if state.pointee.badTotal > 0 {
-            let shown = min(state.pointee.badTotal, ParseState.badLimit)
-            let errors = (0..<shown).map { i -> DataError in
-                let line = state.pointee.badRecords![i * 2]
-                let fields = state.pointee.badRecords![i * 2 + 1]
-                let what = fields < header.count ? "too few" : "too many"
-                return DataError(.fieldCount, SourcePosition(file: name, line: line),
-                                 "\(what) fields: expected \(header.count) (as in the header), found \(fields)")
+        if !inBlocks {
+            for slot in 0..<state.pointee.slotCount {
+                columnValues.append(state.pointee.columns![slot].distinctValues())
+                codeVectors.append(state.pointee.columns![slot].finishedCodes())
             }
-            throw DataErrors(errors: errors, total: state.pointee.badTotal)
+            recordCount = state.pointee.records
+            breaks = (0..<state.pointee.breakCount).map { (record: state.pointee.breaks![$0 * 2], offset: state.pointee.breaks![$0 * 2 + 1]) }
+            badTotal = state.pointee.badTotal
+            badRecords = (0..<min(badTotal, ParseState.badLimit)).map { (state.pointee.badRecords![$0 * 2], state.pointee.badRecords![$0 * 2 + 1]) }
+        }
+        if badTotal > 0 {
+            let errors = badRecords.map { bad -> DataError in
+                let what = bad.fields < header.count ? "too few" : "too many"
+                return DataError(.fieldCount, SourcePosition(file: name, line: bad.line),
+                                 "\(what) fields: expected \(header.count) (as in the header), found \(bad.fields)")
+            }
+            throw DataErrors(errors: errors, total: badTotal)
         }
 
         // Encoding: decide from the header and every kept value, then decode each distinct value once.
-        var rawValues: [[[UInt8]]] = []
-        var codeVectors: [CodeVector] = []
-        for slot in 0..<state.pointee.slotCount {
-            rawValues.append(state.pointee.columns![slot].distinctValues())
-            codeVectors.append(state.pointee.columns![slot].finishedCodes())
-        }
-        let breaks = (0..<state.pointee.breakCount).map { (record: state.pointee.breaks![$0 * 2], offset: state.pointee.breaks![$0 * 2 + 1]) }
+        let rawValues = columnValues
         let lineIndex = LineIndex(firstDataLine: state.pointee.firstDataLine, breaks: breaks)
         let encoding = try decideEncoding(header: headerBytes, values: rawValues, codes: codeVectors, slotNames: slotNames,
                                           name: name, lineIndex: lineIndex)
@@ -338,7 +420,7 @@ public struct CSVReader {
                 values: rawValues[slot].map { TextDecoding.decode($0, as: encoding) }))
         }
         return RawTable(source: name, dialect: dialect, header: header, columns: columns,
-                        rowCount: state.pointee.records,
+                        rowCount: recordCount,
                         lineIndex: lineIndex,
                         bytesRead: bytesRead)
     }

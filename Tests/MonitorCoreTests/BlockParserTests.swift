@@ -1,0 +1,125 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import MonitorCore
+
+/// The block reader (file cut at record boundaries, blocks parsed on several workers, quote-free lines split
+/// without libcsv) reads every file exactly as libcsv alone reads it sequentially: the same header, rows,
+/// dictionaries, line numbers, and the same errors at the same lines. The cases are made of the corners that
+/// break naive splitters: quoted line breaks and delimiters, doubled quotes, CRLF and lone CR line ends, blank
+/// and whitespace-only lines, spaces around fields, short and long records, malformed and unterminated quotes,
+/// a missing final line end.
+@Suite("Block reader = sequential libcsv")
+struct BlockParserTests {
+    static let pieces = ["a", "ja", "12", " 7 ", "\t x\t", "", "é€", "weet_niet", "\"q,uoted\"", "\"two\nlines\"",
+                         "\"dou\"\"ble\"", "\"\"", "\"cr\r\nlf\"", "\" sp \""]
+    static let broken = ["a\"b", "\"open", "\"x\"y"]
+    static let lineEnds = ["\n", "\r\n", "\r"]
+
+    /// A random file: a header, then records of random pieces (sometimes the wrong number of fields, blank lines,
+    /// a broken quote), joined with random line ends.
+    static let file = Gen.int(in: 0...Int.max).map { seed -> String in
+        var r = Random(state: UInt64(truncatingIfNeeded: seed))
+        let width = 1 + r.below(5)
+        let delimiter = [",", ";", "\t"][r.below(3)]
+        let newline = lineEnds[r.below(2)]
+        var text = (0..<width).map { "c\($0)" }.joined(separator: delimiter) + newline
+        let records = r.below(60)
+        for k in 0..<records {
+            switch r.below(40) {
+            case 0: text += newline  // blank line
+            case 1: text += "  \t" + newline  // whitespace only
+            case 2: text += (0...(width + r.below(2))).map { _ in pieces[r.below(pieces.count)] }.joined(separator: delimiter) + newline
+            case 3 where r.below(4) == 0: text += broken[r.below(broken.count)] + newline
+            case 4 where r.below(3) == 0: text += "x" + lineEnds[2]  // old Mac line end inside a line
+            default:
+                let fields = (0..<width).map { _ in pieces[r.below(pieces.count)] }
+                text += fields.joined(separator: delimiter)
+                if k < records - 1 || r.below(3) != 0 { text += newline }
+            }
+        }
+        if r.below(30) == 0 { text += "\"unterminated" }
+        return text
+    }
+
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    enum Outcome: Equatable {
+        case table(header: [String], rows: Int, columns: [RawTextColumn], lineIndex: LineIndex)
+        case failure(String)
+    }
+
+    static func read(_ path: String, parallel: Bool, fastPath: Bool = true, blockSize: Int = 64, workers: Int = 3,
+                     columns: ColumnSelection = .all) -> Outcome {
+        var reader = CSVReader(chunkSize: 16)
+        reader.parallel = parallel
+        reader.fastPath = fastPath
+        reader.blockSize = blockSize
+        reader.minimumSplit = 1
+        reader.workers = workers
+        do {
+            let t = try reader.read(.file(path), columns: columns)
+            return .table(header: t.header, rows: t.rowCount, columns: t.columns, lineIndex: t.lineIndex)
+        } catch {
+            return .failure("\(error)")
+        }
+    }
+
+    @Test("random files with every CSV corner: same table or same error, fast path on and off, any block size")
+    func sameAsSequential() async {
+        await propertyCheck(count: 400, input: Self.file, Gen.int(in: 8...300), Gen.int(in: 1...4)) { text, blockSize, workers in
+            let path = Fixtures.temporary(Array(text.utf8))
+            let reference = Self.read(path, parallel: false)
+            let blocks = Self.read(path, parallel: true, blockSize: blockSize, workers: workers)
+            let libcsvOnly = Self.read(path, parallel: true, fastPath: false, blockSize: blockSize, workers: workers)
+            #expect(blocks == reference, "\(text.debugDescription)")
+            #expect(libcsvOnly == reference, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("a kept subset of columns reads the same; a large file is split across workers at record boundaries")
+    func largeFile() throws {
+        var text = "id,naam,opmerking,ernst\n"
+        for i in 0..<20_000 {
+            let remark = i % 7 == 0 ? "\"regel een\nregel \"\"twee\"\", met komma\"" : (i % 5 == 0 ? "  " : "geen")
+            text += "\(i),naam \(i % 13),\(remark),\(i % 11)\(i % 3 == 0 ? "\r\n" : "\n")"
+        }
+        let path = Fixtures.temporary(Array(text.utf8))
+        let subset = ColumnSelection.required(["ernst", "opmerking"])
+        let reference = Self.read(path, parallel: false, columns: subset)
+        for blockSize in [4096, 65_536, 1 << 24] {
+            #expect(Self.read(path, parallel: true, blockSize: blockSize, workers: 2, columns: subset) == reference)
+        }
+        if case .table(_, let rows, let columns, let lines) = reference {
+            #expect(rows == 20_000)
+            #expect(columns.map(\.name) == ["ernst", "opmerking"])
+            // Record 7 starts after record 0's two-line remark: line 2 + 7 + 1.
+            #expect(lines.line(ofRecord: 7) == 10)
+        } else {
+            Issue.record("the reference read failed")
+        }
+    }
+
+    @Test("malformed quoting deep in a large file is reported at its line, as the sequential reader reports it")
+    func malformedDeep() throws {
+        var text = "a,b\n"
+        for i in 0..<5_000 { text += "\(i),\"x\ny\"\n" }
+        text += "5000,x\"y\n"
+        for i in 0..<5_000 { text += "\(i),z\n" }
+        let path = Fixtures.temporary(Array(text.utf8))
+        let reference = Self.read(path, parallel: false)
+        #expect(Self.read(path, parallel: true, blockSize: 1024, workers: 2) == reference)
+        guard case .failure(let message) = reference else { Issue.record("no error"); return }
+        #expect(message.contains("10002"), "\(message)")
+    }
+}

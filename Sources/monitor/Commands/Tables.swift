@@ -44,8 +44,8 @@ extension Monitor {
         @Option(help: ArgumentHelp("Folder of table specifications (default: the bundled catalogue, data/tables).", valueName: "dir"))
         var specs: String?
 
-        @Option(help: "Output format: md, csv or json.")
-        var format: TableReport.Format = .md
+        @Option(help: "Output format: md, csv, json or xlsx (one sheet per table, numbers as numbers).")
+        var format: OutputFormat = .md
 
         @Flag(help: "CSV in the report's layout (rows × columns, rounded) instead of the tidy long format.")
         var wide = false
@@ -82,6 +82,9 @@ extension Monitor {
             }
             if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
+            if format == .xlsx && output == nil && isatty(1) != 0 {
+                throw ValidationError("--format xlsx writes a binary file: use --output FILE.xlsx (or redirect standard output)")
+            }
         }
 
         func run() throws {
@@ -143,25 +146,43 @@ extension Monitor {
         }
 
         func write(_ computed: [ComputedTable], options: TableReport.Options, inputs: [InputSource]) throws {
+            let thresholds = ReportingThresholds(indicative: indicativeN, minimum: minN)
+            /// The bytes of some tables in the chosen format.
+            func render(_ tables: [ComputedTable]) throws -> Data {
+                guard let textFormat = format.textFormat else {
+                    return try TableReport.xlsx(tables, wave: options.wave, thresholds: thresholds, alpha: alpha)
+                }
+                return Data(TableReport.render(tables, format: textFormat, options: options).utf8)
+            }
             var isDirectory: ObjCBool = false
             if let output, output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 let ext = format == .md ? "md" : format.rawValue
                 for table in computed {
                     let path = URL(fileURLWithPath: output).appendingPathComponent("\(table.spec.survey)-\(table.spec.key).\(ext)").path
-                    try AtomicFile.write(Data(TableReport.render([table], format: format, options: options).utf8), to: path, protecting: inputs)
+                    try AtomicFile.write(try render([table]), to: path, protecting: inputs)
                 }
                 Terminal.note("wrote \(computed.count) tables to \(output)", quiet: quiet)
                 return
             }
-            let text = TableReport.render(computed, format: format, options: options)
+            let bytes = try render(computed)
             if let output {
-                try AtomicFile.write(Data(text.utf8), to: output, protecting: inputs)
+                try AtomicFile.write(bytes, to: output, protecting: inputs)
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                FileHandle.standardOutput.write(bytes)
             }
         }
     }
 }
 
 extension TableReport.Format: ExpressibleByArgument {}
+
+extension Monitor.Tables {
+    /// The formats of `--format`: the text formats of `TableReport`, and the xlsx workbook.
+    enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+        case md, csv, json, xlsx
+
+        /// The text format, or nil for xlsx.
+        var textFormat: TableReport.Format? { TableReport.Format(rawValue: rawValue) }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import MonitorCore
+
+extension Monitor {
+    /// `monitor report [FILE] [--survey S] [--family F] [--table ID] [--output report.html]`
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One HTML page with every table and the report's charts.",
+            discussion: """
+            Computes the tables as `monitor tables` does (same weighting, marks and small-group rules) and writes
+            one self-contained HTML file: no scripts, fonts or images from elsewhere. Every table comes with SVG
+            charts drawn from its own numbers: bars by form and group (as Figuur 2.2 and Tabel 2.2), stacked bars
+            for the answers to one question (Figuur 2.9, 2.13), and the trend over the published earlier waves
+            (Figuur 2.3). Red with ▲ is significantly higher than the rest of the column block, blue with ▼ lower;
+            * marks indicatief groups, – suppressed ones. The page prints on A4. See docs/report.md.
+
+            Without FILE it runs on the bundled data of each survey.
+
+            Examples:
+              monitor report --output report.html
+              monitor report survey.csv --survey medewerkers --output rapport.html
+              monitor report --family prevalence --output slachtofferschap.html
+            """
+        )
+
+        @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input); default: the bundled data.", valueName: "file"))
+        var file: String?
+
+        @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
+        var survey: String?
+
+        @Option(help: "Only this family: prevalence, severity, reporting, aangifte or all.")
+        var family: String = "all"
+
+        @Option(name: .customLong("table"), help: ArgumentHelp("Only these tables (repeatable): 2.2, T2.2 or F2.9.", valueName: "id"))
+        var tables: [String] = []
+
+        @Option(help: ArgumentHelp("Folder of table specifications (default: the bundled catalogue, data/tables).", valueName: "dir"))
+        var specs: String?
+
+        @Option(help: ArgumentHelp("Use this column as the final weights instead of the survey's weighting scheme.", valueName: "col"))
+        var weight: String?
+
+        @Option(help: ArgumentHelp("Weighting scheme (default: the survey's own).", valueName: "scheme"))
+        var scheme: String?
+
+        @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
+        var alpha: Double = 0.05
+
+        @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
+        var minN: Int = 10
+
+        @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
+        var indicativeN: Int = 50
+
+        @Option(help: ArgumentHelp("The page's title.", valueName: "text"))
+        var title: String = "Monitor Integriteit en Veiligheid 2024: tabellen en figuren"
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the HTML to this file (atomically) instead of standard output.", valueName: "file"))
+        var output: String?
+
+        @Flag(name: [.short, .long], help: "Print no notes or progress on standard error.")
+        var quiet = false
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            if family != "all" && TableSpec.Family(rawValue: family) == nil {
+                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
+            }
+            if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
+            if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
+        }
+
+        func run() throws {
+            let catalogue = try TableSpec.loadAll(directory: specs ?? BundledData.path("tables"))
+            let selected = catalogue.filter { spec in
+                if let survey, spec.survey != survey { return false }
+                if family != "all" && spec.family.rawValue != family { return false }
+                return tables.isEmpty || tables.contains { $0 == spec.id || $0 == spec.key || $0 == spec.name }
+            }
+            guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
+
+            let thresholds = ReportingThresholds(indicative: indicativeN, minimum: minN)
+            var computed: [ComputedTable] = []
+            var inputs: [InputSource] = []
+            var sourceLines: [String] = []
+            for (surveyName, source, shownName) in try sources(selected) {
+                inputs.append(source)
+                let specsForSurvey = selected.filter { $0.survey == surveyName }
+                if specsForSurvey.isEmpty { continue }
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
+                                                   thresholds: thresholds, alpha: alpha, quiet: quiet)
+                for spec in specsForSurvey { computed.append(try loaded.compute(spec)) }
+                let weighting = weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(scheme ?? surveyName)"
+                sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")
+                Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
+            }
+            if file == nil {
+                sourceLines.append("De meegeleverde respondentbestanden zijn synthetisch (docs/synthesis.md): ze reproduceren de gepubliceerde tabellen en zeggen niets over echte respondenten.")
+            }
+            let options = HTMLReport.Options(title: title, wave: "2024", thresholds: thresholds, alpha: alpha, sources: sourceLines)
+            let html = HTMLReport.render(computed, options: options)
+            if let output {
+                try AtomicFile.write(Data(html.utf8), to: output, protecting: inputs)
+                Terminal.note("wrote \(computed.count) tables to \(output)", quiet: quiet)
+            } else {
+                FileHandle.standardOutput.write(Data(html.utf8))
+            }
+        }
+
+        /// The respondent file of each survey with the name the page shows for it: the given file (its survey
+        /// from --survey or its columns), or the bundled ones ("data/monitor-2024-<survey>.csv", the same on every
+        /// machine, so the page's bytes do not depend on where the checkout is).
+        func sources(_ selected: [TableSpec]) throws -> [(String, InputSource, String)] {
+            if let file {
+                let source = InputSource(argument: file)
+                if let survey { return [(survey, source, source.displayName)] }
+                let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+                var best: (String, Int)?
+                for name in ["ambtsdragers", "medewerkers"] {
+                    let known = try BundledData.codebook(name).variables.filter { header.contains($0.name) }.count
+                    if known > (best?.1 ?? 0) { best = (name, known) }
+                }
+                guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
+                return [(best.0, source, source.displayName)]
+            }
+            var out: [(String, InputSource, String)] = []
+            for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
+                let path = try BundledData.respondentFile(survey: name)
+                out.append((name, .file(path), "data/" + (path.hasSuffix("-example.csv") ? "examples/" : "") + URL(fileURLWithPath: path).lastPathComponent))
+            }
+            return out
+        }
+    }
+}

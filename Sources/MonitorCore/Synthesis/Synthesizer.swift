@@ -185,47 +185,98 @@ public struct Synthesizer {
 
     // MARK: generation
 
-    /// Draws `n` respondents (default: the model's n): exact design and margin counts, priors for the rest.
-    public mutating func generate(n: Int? = nil) throws {
+    /// What every record of a run starts from: the design cell of each record (shuffled), the margin columns,
+    /// and per design cell its codes and which raw variables they preset.
+    struct GenerationPlan {
+        var total: Int
+        /// Per design cell: (variable, code) pairs and a mask of preset raw variables (design and margin variables).
+        var cells: [(codes: [(Int, UInt16)], preset: [Bool])]
+        /// The design cell of each record, in record order.
+        var order: [Int32]
+        /// Margin variables (sorted by name) with their code per record.
+        var margins: [(variable: Int, codes: [UInt16])]
+        /// The empty record (every variable empty, stop slot = complete).
+        var empty: [UInt16]
+    }
+
+    /// Draws the design and margin columns of `total` respondents. The random draws are exactly those of the
+    /// original row-by-row generator (the same shuffles in the same order), so a seed gives the same file.
+    mutating func plan(n: Int?) throws -> GenerationPlan {
         let total = n ?? model.n
         let context = "data/synthesis/\(model.survey).yaml"
-        var designRows: [[String: String]] = []
-        for (codes, count) in try model.designCounts(total: total) { designRows += Array(repeating: codes, count: count) }
-        shuffle(&designRows)
-        var marginRows: [String: [String]] = [:]
-        for (name, counts) in (model.margins ?? [:]).sorted(by: { $0.key < $1.key }) {
+        func code(_ name: String, _ code: String) throws -> (Int, UInt16) {
+            guard let v = schema.index[name], let c = schema.variables[v].index(of: code) else {
+                throw DataError(.spec, SourcePosition(file: context), "\(code) is not a code of \(name)")
+            }
+            return (v, UInt16(c))
+        }
+        let counts = try model.designCounts(total: total)
+        let marginNames = (model.margins ?? [:]).keys.sorted()
+        var cells: [(codes: [(Int, UInt16)], preset: [Bool])] = []
+        var order: [Int32] = []
+        order.reserveCapacity(total)
+        for (k, (codes, count)) in counts.enumerated() {
+            let pairs = try codes.sorted(by: { $0.key < $1.key }).map { try code($0.key, $0.value) }
+            let presetNames = Set(codes.keys).union(marginNames)
+            cells.append((pairs, (0..<schema.rawCount).map { presetNames.contains(schema.variables[$0].name) }))
+            order += repeatElement(Int32(k), count: count)
+        }
+        shuffle(&order)
+        var margins: [(variable: Int, codes: [UInt16])] = []
+        for name in marginNames {
+            let counts = model.margins![name]!
             let codes = counts.keys.sorted()
             let scaled = total == model.n ? codes.map { counts[$0]! } : SynthesisModel.apportion(codes.map { Double(counts[$0]!) }, total: total)
             guard scaled.reduce(0, +) == total else {
                 throw DataError(.spec, SourcePosition(file: context), "margin \(name) sums to \(scaled.reduce(0, +)), not \(total)")
             }
-            var column: [String] = []
-            for (code, count) in zip(codes, scaled) { column += Array(repeating: code, count: count) }
+            var column: [UInt16] = []
+            column.reserveCapacity(total)
+            var v = 0
+            for (c, count) in zip(codes, scaled) {
+                let (variable, index) = try code(name, c)
+                v = variable
+                column += repeatElement(index, count: count)
+            }
             shuffle(&column)
-            marginRows[name] = column
+            if column.isEmpty, let variable = schema.index[name] { v = variable }
+            margins.append((v, column))
         }
-        records = []
-        records.reserveCapacity(total)
-        for i in 0..<total {
-            var record = schema.variables.map { UInt16($0.index(of: "") ?? 0) } + [UInt16(schema.rawCount)]
-            func set(_ name: String, _ code: String) throws {
-                guard let v = schema.index[name], let c = schema.variables[v].index(of: code) else {
-                    throw DataError(.spec, SourcePosition(file: context), "\(code) is not a code of \(name)")
-                }
-                record[v] = UInt16(c)
-            }
-            for (name, code) in designRows[i] { try set(name, code) }
-            for (name, column) in marginRows { try set(name, column[i]) }
+        let empty = schema.variables.map { UInt16($0.index(of: "") ?? 0) } + [UInt16(schema.rawCount)]
+        return GenerationPlan(total: total, cells: cells, order: order, margins: margins, empty: empty)
+    }
+
+    /// Record `i` of a plan: design and margin codes, a draw from the priors for every other raw variable (in
+    /// codebook order), then the questionnaire's rules.
+    mutating func record(_ i: Int, plan: GenerationPlan) -> [UInt16] {
+        var record = plan.empty
+        let cell = plan.cells[Int(plan.order[i])]
+        for (v, c) in cell.codes { record[v] = c }
+        for (v, codes) in plan.margins { record[v] = codes[i] }
+        schema.derive(&record)
+        for v in 0..<schema.rawCount where !cell.preset[v] {
+            record[v] = draw(v, record)
             schema.derive(&record)
-            let preset = Set(designRows[i].keys).union(marginRows.keys)
-            for v in 0..<schema.rawCount where !preset.contains(schema.variables[v].name) {
-                record[v] = draw(v, record)
-                schema.derive(&record)
-            }
-            let before = record
-            repair(&record, old: before, forced: nil)
-            records.append(record)
         }
+        let before = record
+        repair(&record, old: before, forced: nil)
+        return record
+    }
+
+    /// Draws `n` respondents (default: the model's n): exact design and margin counts, priors for the rest.
+    public mutating func generate(n: Int? = nil) throws {
+        let plan = try plan(n: n)
+        records = []
+        records.reserveCapacity(plan.total)
+        for i in 0..<plan.total { records.append(record(i, plan: plan)) }
+    }
+
+    /// Draws `n` respondents as `generate` does (the same records for a seed) but hands each to `body` instead of
+    /// keeping it: memory stays constant however many respondents are drawn. `records` stays empty.
+    public mutating func generate(n: Int? = nil, each body: (_ index: Int, _ record: [UInt16]) throws -> Void) throws {
+        let plan = try plan(n: n)
+        records = []
+        for i in 0..<plan.total { try body(i, record(i, plan: plan)) }
     }
 
     mutating func shuffle<T>(_ a: inout [T]) {
@@ -730,6 +781,13 @@ public struct Synthesizer {
         return out
     }
 
+    /// A CSV encoder for this survey's records (see `SyntheticCSVEncoder`): `total` respondents (it sets the width
+    /// of the ids), `attitudeItems` Likert items appended, drawn from their own stream of `seed`.
+    public func csvEncoder(total: Int? = nil, attitudeItems: Int = 0, seed: UInt64 = 0) -> SyntheticCSVEncoder {
+        SyntheticCSVEncoder(codebook: codebook, schema: schema, id: model.id, total: total ?? records.count,
+                            attitudeItems: attitudeItems, seed: seed, stopSlot: stopSlot)
+    }
+
     /// The canonical file: every non-derived codebook variable in codebook order.
     public func table() -> (header: [String], rows: [[String]]) {
         let header = codebook.variables.map(\.name)
@@ -742,5 +800,111 @@ public struct Synthesizer {
             }
         }
         return (header, rows)
+    }
+}
+
+/// Writes synthetic records as CSV bytes, row after row, without building strings per cell: every codebook
+/// variable in codebook order (the same bytes as `Synthesizer.table()` through `CSVWriter`), then optionally
+/// `attitudeItems` attitude items `houding_01`, `houding_02`, ... (Likert 1-5, `weet_niet` about 3%; empty for a
+/// respondent who stopped before the end of the questionnaire). The attitude answers come from their own
+/// generator (seeded from the run's seed), so they never change the survey answers of a seed; with 0 items the
+/// output is byte-identical to the file without them. Used to write files of any size in constant memory.
+public struct SyntheticCSVEncoder {
+    enum Column {
+        case id
+        case variable(Int)
+        case empty
+    }
+    public let header: [String]
+    let columns: [Column]
+    /// Per schema variable: the CSV bytes of each domain entry.
+    let cells: [[[UInt8]]]
+    let idPrefix: [UInt8]
+    let idWidth: Int
+    let idSafe: Bool
+    let idPrefixString: String
+    public let attitudeItems: Int
+    var attitudes: SeededGenerator
+    let attitudeCodes: [[UInt8]]
+    let attitudeMissing: [UInt8]
+    let stopSlot: Int
+    let complete: UInt16
+
+    /// Likert 1-5: cumulative shares (somewhat agreeing answers are the most common).
+    static let likert: [Double] = [0.07, 0.22, 0.52, 0.85, 1.0]
+    static let attitudeMissingShare = 0.03
+
+    init(codebook: Codebook, schema: RecordSchema, id: SynthesisModel.IDSpec, total: Int, attitudeItems: Int, seed: UInt64, stopSlot: Int) {
+        var header = codebook.variables.map(\.name)
+        let digits = String(max(attitudeItems, 1)).count
+        let itemNames = (0..<attitudeItems).map { k -> String in
+            let number = String(k + 1)
+            return "houding_" + String(repeating: "0", count: max(0, max(2, digits) - number.count)) + number
+        }
+        header += itemNames
+        self.header = header
+        columns = codebook.variables.map { v in
+            if v.type == .id { return .id }
+            guard let k = schema.index[v.name] else { return .empty }
+            return .variable(k)
+        }
+        cells = schema.variables.map { v in v.domain.map { Array(CSVWriter.cell($0).utf8) } }
+        idPrefixString = id.prefix
+        idPrefix = Array(id.prefix.utf8)
+        idWidth = max(id.digits, String(total).count)
+        idSafe = CSVWriter.cell(id.prefix + "0") == id.prefix + "0"
+        self.attitudeItems = attitudeItems
+        attitudes = SeededGenerator(seed: seed ^ 0x6174_7469_7475_6465)  // "attitude"
+        attitudeCodes = (1...5).map { Array(String($0).utf8) }
+        let missing = codebook.missing.map(\.code).first { !$0.isEmpty } ?? ""
+        attitudeMissing = Array(CSVWriter.cell(missing).utf8)
+        self.stopSlot = stopSlot
+        complete = UInt16(schema.rawCount)
+    }
+
+    /// The header line.
+    public func headerBytes() -> [UInt8] {
+        Array((header.map { CSVWriter.cell($0) }.joined(separator: ",") + "\n").utf8)
+    }
+
+    /// Appends the CSV line of record `record` (0-based `index`, which gives its id) to `out`.
+    public mutating func append(_ record: [UInt16], index: Int, to out: inout [UInt8]) {
+        var first = true
+        for column in columns {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            switch column {
+            case .id:
+                if idSafe {
+                    out += idPrefix
+                    var digits: [UInt8] = []
+                    var x = index + 1
+                    repeat { digits.append(UInt8(ascii: "0") + UInt8(x % 10)); x /= 10 } while x > 0
+                    if digits.count < idWidth { out += repeatElement(UInt8(ascii: "0"), count: idWidth - digits.count) }
+                    out += digits.reversed()
+                } else {
+                    out += Array(CSVWriter.cell(idPrefixString + String(format: "%0\(idWidth)d", index + 1)).utf8)
+                }
+            case .variable(let k):
+                out += cells[k][Int(record[k])]
+            case .empty:
+                break
+            }
+        }
+        if attitudeItems > 0 {
+            let stopped = record.count > stopSlot && record[stopSlot] < complete
+            for _ in 0..<attitudeItems {
+                out.append(UInt8(ascii: ","))
+                let u = attitudes.unit()
+                if stopped { continue }
+                if u < Self.attitudeMissingShare {
+                    out += attitudeMissing
+                } else {
+                    let v = (u - Self.attitudeMissingShare) / (1 - Self.attitudeMissingShare)
+                    out += attitudeCodes[Self.likert.firstIndex { v < $0 } ?? 4]
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\n"))
     }
 }

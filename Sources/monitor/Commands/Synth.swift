@@ -17,11 +17,15 @@ extension Monitor {
 
             The respondents are SYNTHETIC: they reproduce published aggregates, not any real respondent.
             With --n other than the report's n, the composition is scaled and only the shares are calibrated
-            (--iterations 0 skips calibration, e.g. for large benchmark files).
+            (--iterations 0 skips calibration, e.g. for large benchmark files). --attitude-items K appends K
+            attitude items (houding_01 ..., Likert 1-5 with the missing code weet_niet), as the real questionnaire
+            has about 100 columns. Rows are written as they are generated (with --iterations 0 none is kept in
+            memory), to a temporary file renamed into place at the end; a progress bar shows on a terminal.
 
             Examples:
               monitor synth --survey ambtsdragers --seed 2024 --output data/monitor-2024-ambtsdragers.csv
               monitor synth --survey medewerkers --seed 2024 --output synth.csv --iterations 3000000
+              monitor synth --survey ambtsdragers --n 1000000 --iterations 0 --attitude-items 28 -o big.csv
             """
         )
 
@@ -37,6 +41,9 @@ extension Monitor {
         @Option(help: ArgumentHelp("Maximum number of calibration moves.", valueName: "k"))
         var iterations: Int = 4_000_000
 
+        @Option(help: ArgumentHelp("Append this many attitude items (Likert 1-5) after the codebook's columns.", valueName: "k"))
+        var attitudeItems: Int = 0
+
         @Option(name: [.short, .long], help: ArgumentHelp("The respondent file to write (atomically).", valueName: "file"))
         var output: String
 
@@ -47,12 +54,35 @@ extension Monitor {
             if !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
             if let n, n < 1 { throw ValidationError("--n must be positive") }
             if iterations < 0 { throw ValidationError("--iterations must be 0 or more") }
+            if attitudeItems < 0 || attitudeItems > 9_999 { throw ValidationError("--attitude-items must be between 0 and 9999") }
         }
 
         func run() throws {
             let codebook = try BundledData.codebook(survey)
             let model = try SynthesisModel.load(path: try BundledData.path("synthesis/\(survey).yaml"))
             var synthesizer = try Synthesizer(codebook: codebook, model: model, seed: seed)
+            let total = n ?? model.n
+            _ = try AtomicFile.checkTarget(output, protecting: [])  // a bad target fails now, not after the calibration
+            var encoder = synthesizer.csvEncoder(total: total, attitudeItems: attitudeItems, seed: seed)
+            let interactive = !quiet && Terminal.stderrIsTerminal
+            var bar = ProgressBar(label: "writing \(survey)", total: total, enabled: interactive)
+
+            if iterations == 0 {
+                // Generate and write row by row: nothing but one chunk of output is kept.
+                var file = try StreamingFile(path: output)
+                defer { file.discard() }
+                try file.write(encoder.headerBytes())
+                try synthesizer.generate(n: n) { i, record in
+                    encoder.append(record, index: i, to: &file.buffer)
+                    try file.flushIfFull()
+                    bar.update(i + 1)
+                }
+                bar.finish()
+                try file.commit()
+                Terminal.note("wrote \(output) (\(NumberFormat.grouped(total)) rows, \(encoder.header.count) columns; synthetic data, seed \(seed), not calibrated)", quiet: quiet)
+                return
+            }
+
             try synthesizer.generate(n: n)
             let count = synthesizer.recordCount
             Terminal.note("\(survey): \(NumberFormat.grouped(count)) synthetic respondents drawn (seed \(seed))", quiet: quiet)
@@ -65,7 +95,6 @@ extension Monitor {
                 let published = try PublishedData.load(directory: BundledData.path("published"))
                 var targets = published.targets(survey: survey, specs: specs)
                 if count != model.n { targets = targets.filter { if case .count = $0.kind { return false }; return true } }
-                let interactive = !quiet && Terminal.stderrIsTerminal
                 let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
                                                        progressEvery: interactive ? 20_000 : 500_000) { p in
                     guard !quiet else { return }
@@ -79,11 +108,114 @@ extension Monitor {
                     Terminal.note("  not met: \(t.id): published \(NumberFormat.exact(t.published)), reached \(NumberFormat.fixed(t.reached, 2))", quiet: quiet)
                 }
             }
-            let (header, rows) = synthesizer.table()
-            var writer = CSVWriter(header: header)
-            for row in rows { writer.row(row) }
-            try AtomicFile.write(Data(writer.text.utf8), to: output, protecting: [])
-            Terminal.note("wrote \(output) (\(NumberFormat.grouped(count)) rows, \(header.count) columns; synthetic data)", quiet: quiet)
+            var file = try StreamingFile(path: output)
+            defer { file.discard() }
+            try file.write(encoder.headerBytes())
+            for (i, record) in synthesizer.records.enumerated() {
+                encoder.append(record, index: i, to: &file.buffer)
+                try file.flushIfFull()
+                bar.update(i + 1)
+            }
+            bar.finish()
+            try file.commit()
+            Terminal.note("wrote \(output) (\(NumberFormat.grouped(count)) rows, \(encoder.header.count) columns; synthetic data)", quiet: quiet)
         }
+    }
+}
+
+/// An output file written in chunks to a temporary file beside the target and renamed into place by `commit`
+/// (so a reader never sees a half-written file); `discard` removes the temporary file if `commit` was not reached.
+private struct StreamingFile {
+    let path: String
+    let target: String
+    let temporary: String
+    var handle: UnsafeMutablePointer<FILE>?
+    var buffer: [UInt8] = []
+    static let chunk = 1 << 20
+
+    init(path: String) throws {
+        self.path = path
+        target = try AtomicFile.checkTarget(path, protecting: [])
+        let url = URL(fileURLWithPath: target)
+        temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
+        guard let handle = fopen(temporary, "wb") else {
+            throw DataError(.io, SourcePosition(file: path), "cannot write to \(url.deletingLastPathComponent().path): \(String(cString: strerror(errno)))")
+        }
+        self.handle = handle
+        buffer.reserveCapacity(Self.chunk + 64 * 1024)
+    }
+
+    mutating func write(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        try flushIfFull()
+    }
+
+    @inline(__always) mutating func flushIfFull() throws {
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        guard written == buffer.count else {
+            throw DataError(.io, SourcePosition(file: path), "cannot write: \(String(cString: strerror(errno)))")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    mutating func commit() throws {
+        try flush()
+        guard let handle else { return }
+        self.handle = nil
+        if fclose(handle) != 0 {
+            throw DataError(.io, SourcePosition(file: path), "cannot write: \(String(cString: strerror(errno)))")
+        }
+        if rename(temporary, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw DataError(.io, SourcePosition(file: path), "cannot replace the file: \(reason)")
+        }
+    }
+
+    mutating func discard() {
+        guard let handle else { return }
+        fclose(handle)
+        unlink(temporary)
+        self.handle = nil
+    }
+}
+
+/// A one-line progress bar on standard error (only when enabled: not quiet and stderr is a terminal).
+private struct ProgressBar {
+    let label: String
+    let total: Int
+    let enabled: Bool
+    var lastDraw = 0.0
+    let start = Date().timeIntervalSince1970
+
+    init(label: String, total: Int, enabled: Bool) {
+        self.label = label
+        self.total = total
+        self.enabled = enabled
+    }
+
+    @inline(__always) mutating func update(_ done: Int) {
+        guard enabled, done & 1023 == 0 || done == total else { return }
+        let now = Date().timeIntervalSince1970
+        if now - lastDraw < 0.1 && done < total { return }
+        lastDraw = now
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let elapsed = now - start
+        var line = "\r\(label): [" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
+        line += "\(Int(fraction * 100))% \(NumberFormat.grouped(done)) of \(NumberFormat.grouped(total)) rows"
+        if fraction > 0.02 && fraction < 1 { line += ", \(Int((elapsed / fraction - elapsed).rounded())) s left   " }
+        Terminal.write(line)
+    }
+
+    func finish() {
+        guard enabled else { return }
+        Terminal.write("\r" + String(repeating: " ", count: label.count + 90) + "\r")
     }
 }

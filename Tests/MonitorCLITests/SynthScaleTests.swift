@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `monitor synth` for large benchmark files: attitude-item padding, streamed output, determinism.
+@Suite("monitor synth at scale")
+struct SynthScaleTests {
+    static func synth(_ arguments: [String], in dir: URL, name: String) throws -> (CLI.Result, String) {
+        let path = dir.appendingPathComponent(name).path
+        let result = try CLI.run(["synth", "--survey", "ambtsdragers", "-o", path, "-q"] + arguments)
+        return (result, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    }
+
+    static func lines(_ text: String) -> [[Substring]] {
+        text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    }
+
+    @Test("--attitude-items pads to 100 columns with Likert items; the survey answers stay those of the seed")
+    func padding() throws {
+        let dir = CLI.temporaryDirectory()
+        let (plain, plainText) = try Self.synth(["--n", "300", "--seed", "11", "--iterations", "0"], in: dir, name: "plain.csv")
+        let (padded, paddedText) = try Self.synth(["--n", "300", "--seed", "11", "--iterations", "0", "--attitude-items", "28"],
+                                                  in: dir, name: "padded.csv")
+        #expect(plain.status == 0 && padded.status == 0, "\(plain.stderr)\(padded.stderr)")
+        #expect(plain.stderr.isEmpty && padded.stderr.isEmpty)
+        let a = Self.lines(plainText), b = Self.lines(paddedText)
+        #expect(a.count == 301 && b.count == 301)
+        #expect(a[0].count == 72)
+        #expect(b[0].count == 100)
+        #expect(b[0][72] == "houding_01" && b[0][99] == "houding_28")
+        var seen = Set<Substring>()
+        for (x, y) in zip(a, b) {
+            #expect(y.count == 100)
+            #expect(Array(y.prefix(72)) == x)
+            for cell in y.dropFirst(72) { seen.insert(cell) }
+        }
+        #expect(seen.isSubset(of: ["1", "2", "3", "4", "5", "weet_niet", "houding_01", "houding_28"] + (2...27).map { Substring(String(format: "houding_%02d", $0)) } + [""]))
+        #expect(seen.isSuperset(of: ["1", "2", "3", "4", "5", "weet_niet"]))
+        // Only the output is left in the folder (the temporary file was renamed into place).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["padded.csv", "plain.csv"])
+    }
+
+    @Test("same seed, same bytes; another seed, another file; the calibrated path pads as well")
+    func deterministic() throws {
+        let dir = CLI.temporaryDirectory()
+        let args = ["--n", "200", "--iterations", "0", "--attitude-items", "5"]
+        let (_, one) = try Self.synth(args + ["--seed", "3"], in: dir, name: "one.csv")
+        let (_, two) = try Self.synth(args + ["--seed", "3"], in: dir, name: "two.csv")
+        let (_, other) = try Self.synth(args + ["--seed", "4"], in: dir, name: "other.csv")
+        #expect(!one.isEmpty && one == two)
+        #expect(one != other)
+        #expect(Self.lines(one)[1][0] == "A0001")
+
+        let calibrated = ["--n", "200", "--iterations", "2000", "--attitude-items", "3", "--seed", "5"]
+        let (c1, x) = try Self.synth(calibrated, in: dir, name: "c1.csv")
+        let (_, y) = try Self.synth(calibrated, in: dir, name: "c2.csv")
+        #expect(c1.status == 0, "\(c1.stderr)")
+        #expect(!x.isEmpty && x == y)
+        #expect(Self.lines(x)[0].suffix(3) == ["houding_01", "houding_02", "houding_03"])
+    }
+
+    @Test("a padded file is read by monitor tables (the extra columns are ignored)")
+    func readable() throws {
+        let dir = CLI.temporaryDirectory()
+        let (_, text) = try Self.synth(["--n", "2000", "--seed", "2", "--iterations", "0", "--attitude-items", "28"], in: dir, name: "big.csv")
+        #expect(!text.isEmpty)
+        let result = try CLI.run(["tables", dir.appendingPathComponent("big.csv").path, "--survey", "ambtsdragers", "--table", "2.2",
+                                  "--format", "csv", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("slachtoffer"))
+    }
+
+    @Test("usage errors: negative --attitude-items, missing output folder")
+    func errors() throws {
+        let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--attitude-items", "-1", "-o", "/tmp/x.csv"])
+        #expect(bad.status == 2)
+        let missing = try CLI.run(["synth", "--survey", "ambtsdragers", "--n", "10", "--iterations", "0",
+                                   "-o", "/nonexistent-folder-\(UUID().uuidString)/x.csv"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("does not exist"))
+    }
+}

@@ -93,7 +93,9 @@ public struct DatasetBuilder: Sendable {
         return .named(exportNames, required: requiredExport)
     }
 
-    public func build(_ raw: RawTable) -> (Dataset, ValidationReport) {
+    /// - Parameter variables: only these codebook variables (and derived ones) are built and checked, as a
+    ///   command that reads only the columns it needs (`selection(header:variables:)`); nil: all of them.
+    public func build(_ raw: RawTable, variables: Set<String>? = nil) -> (Dataset, ValidationReport) {
         var dataset = Dataset(source: raw.source, rowCount: raw.rowCount, lineIndex: raw.lineIndex)
         var summaries: [VariableSummary] = []
         var byCanonical: [String: RawTextColumn] = [:]
@@ -102,7 +104,7 @@ public struct DatasetBuilder: Sendable {
         var missingRequired: [String] = []
         var rowInvalid = [Bool](repeating: false, count: raw.rowCount)
 
-        for variable in codebook.variables {
+        for variable in codebook.variables where variables?.contains(variable.name) ?? true {
             var summary = VariableSummary(name: variable.name, type: variable.type, label: variable.label,
                                           present: byCanonical[variable.name] != nil, derived: false)
             guard let column = byCanonical[variable.name] else {
@@ -185,7 +187,7 @@ public struct DatasetBuilder: Sendable {
             summaries.append(summary)
         }
 
-        for derived in codebook.derived ?? [] {
+        for derived in codebook.derived ?? [] where variables?.contains(derived.name) ?? true {
             var summary = VariableSummary(name: derived.name, type: .categorical, label: derived.label, present: false, derived: true)
             if let column = Derivation.compute(derived, in: dataset, missing: missingLevels) {
                 dataset.set(derived.name, column)

@@ -174,3 +174,32 @@ public struct TableSpec: Codable, Sendable, Equatable {
         if columns.isEmpty { throw DataError(.spec, where_, "a table needs at least one column block (`- total`)") }
     }
 }
+
+extension TableSpec {
+    /// The variables the table reads: rows, column blocks and base filters (derived ones by name).
+    public var variables: Set<String> {
+        var names = Set(rows.map(\.variable))
+        for block in columns { if let by = block.by { names.insert(by) } }
+        for key in (base.filter ?? [:]).keys { names.insert(key) }
+        return names
+    }
+}
+
+extension Codebook {
+    /// The codebook variables behind `names`: each name, and for a derived variable the variables it is
+    /// derived from, recursively.
+    public func sources(of names: Set<String>) -> Set<String> {
+        var out = Set<String>()
+        var pending = Array(names)
+        while let name = pending.popLast() {
+            guard out.insert(name).inserted else { continue }
+            guard let d = derivedVariable(name) else { continue }
+            switch d.kind {
+            case .recode(let source)?, .bands(let source)?: pending.append(source)
+            case .any(let items)?, .count(let items)?: pending += items
+            case nil: break
+            }
+        }
+        return out
+    }
+}

@@ -108,7 +108,8 @@ extension Monitor {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
-                                                   thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha, quiet: quiet)
+                                                   thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha, quiet: quiet,
+                                                   specs: specsForSurvey)
                 for spec in specsForSurvey { computed.append(try loaded.compute(spec)) }
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }

@@ -10,16 +10,33 @@ struct SurveyTables {
     var designSummary: String
 
     /// Reads `source` with the survey's codebook and weights it (`weight` column, or the scheme: default the survey's own).
+    /// With `specs`, only the columns those tables need are read and checked (their variables, the
+    /// variables these are derived from, and the weighting's); without, every codebook column.
     static func load(survey: String, source: InputSource, input: InputOptions, weight: String?, scheme: String?,
-                     thresholds: ReportingThresholds, alpha: Double, quiet: Bool) throws -> SurveyTables {
+                     thresholds: ReportingThresholds, alpha: Double, quiet: Bool, specs: [TableSpec]? = nil) throws -> SurveyTables {
         let codebook = try BundledData.codebook(survey)
-        let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
-        let table = try reader.read(source, columns: .all)
-        let (dataset, report) = DatasetBuilder(codebook: codebook, map: try input.exportMap()).build(table)
-        if !report.isValid { throw report.errors() }
         let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? survey) : nil)
         let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
-        let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: try input.exportMap())
+        let map = try input.exportMap()
+        let builder = DatasetBuilder(codebook: codebook, map: map)
+        let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
+        var selection = ColumnSelection.all
+        var variables: Set<String>?
+        if let specs, case .file = source {
+            var needed = codebook.sources(of: specs.reduce(into: Set<String>()) { $0.formUnion($1.variables) })
+            if let (s, frames) = schemeFrames { needed.formUnion(Weigher(scheme: s, frames: frames).variables) }
+            let header = try reader.readHeader(source)
+            var columns = builder.selection(header: header, variables: codebook.variables.map(\.name).filter { needed.contains($0) })
+            if let weight, case .named(let names, let required) = columns {
+                columns = .named(names + [weight], required: required.union([weight]))
+            }
+            selection = columns
+            variables = needed
+        }
+        let table = try reader.read(source, columns: selection)
+        let (dataset, report) = builder.build(table, variables: variables)
+        if !report.isValid { throw report.errors() }
+        let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: map)
         let engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
         let note = "\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected"
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)

@@ -92,6 +92,25 @@ struct DomainSums: Sendable {
     /// Rows with an observed outcome per (u, d), and per (d, l) with the category (for a number: the base).
     var rows: [Int]
     var cellCounts: [Int]
+    /// Rows of each domain per stratum, observed outcome or not (at s · D + d), for the domains' sizes and
+    /// degrees of freedom.
+    var members: [Int] = []
+    /// Every observed value of a number is 0 or 1 (`Outcome.isProportion`).
+    var binary = true
+
+    /// Rows of each domain (`Grouping.counts`).
+    var domainSizes: [Int] {
+        var n = [Int](repeating: 0, count: D)
+        for (k, m) in members.enumerated() { n[k % D] += m }
+        return n
+    }
+
+    /// Degrees of freedom of each domain (`SurveyDesign.degreesOfFreedom(domains:)`).
+    var domainDegreesOfFreedom: [Int] {
+        var units = [Int](repeating: 0, count: D), strata = [Int](repeating: 0, count: D)
+        for (k, m) in members.enumerated() where m > 0 { units[k % D] += m; strata[k % D] += 1 }
+        return (0..<D).map { units[$0] - strata[$0] }
+    }
 
     /// Domains merged: new domain of each old one (−1: dropped).
     func merged(_ map: [Int], labels: [String]) -> DomainSums {
@@ -135,7 +154,12 @@ extension SurveyDesign {
                            Y2: .init(repeating: 0, count: U * D), rows: .init(repeating: 0, count: U * D),
                            cellCounts: .init(repeating: 0, count: L * D))
         let n = rowCount
+        let S = strataLabels.count
+        s.members = [Int](repeating: 0, count: S * D)
+        let width = layout.cellsPerStratum
+        var binary = true
         weights.withUnsafeBufferPointer { w in
+        s.members.withUnsafeMutableBufferPointer { members in
         layout.g.withUnsafeBufferPointer { g in
         layout.unit.withUnsafeBufferPointer { unit in
         s.A.withUnsafeMutableBufferPointer { A in
@@ -158,8 +182,11 @@ extension SurveyDesign {
                     if let domains {
                         domains.codes.withUnsafeBufferPointer { dc in
                             for i in 0..<n {
-                                let l = Int(y[i]), d = Int(dc[i])
-                                if l < 0 || d < 0 { continue }
+                                let d = Int(dc[i])
+                                if d < 0 { continue }
+                                members[(Int(unit[i]) / width) &* D &+ d] &+= 1
+                                let l = Int(y[i])
+                                if l < 0 { continue }
                                 let k = add(i, d) &* L &+ l
                                 let wi = w[i]
                                 A[k] += wi; C[k] += wi * wi; E[k] += wi * g[i]
@@ -168,6 +195,7 @@ extension SurveyDesign {
                         }
                     } else {
                         for i in 0..<n {
+                            members[Int(unit[i]) / width] &+= 1
                             let l = Int(y[i])
                             if l < 0 { continue }
                             let k = add(i, 0) &* L &+ l
@@ -182,10 +210,12 @@ extension SurveyDesign {
                 s.Y2.withUnsafeMutableBufferPointer { Y2 in
                     y.withUnsafeBufferPointer { y in
                         for i in 0..<n {
-                            let v = y[i]
-                            if v.isNaN { continue }
                             let d = domains.map { Int($0.codes[i]) } ?? 0
+                            let v = y[i]
+                            if !v.isNaN && v != 0 && v != 1 { binary = false }
                             if d < 0 { continue }
+                            members[(Int(unit[i]) / width) &* D &+ d] &+= 1
+                            if v.isNaN { continue }
                             let k = add(i, d)
                             let wi = w[i]
                             A[k] += wi * v; C[k] += wi * wi * v; E[k] += wi * g[i] * v; Y2[k] += wi * wi * v * v
@@ -194,7 +224,8 @@ extension SurveyDesign {
                     }
                 }
             }
-        }}}}}}}}}}}
+        }}}}}}}}}}}}
+        s.binary = binary
         return s
     }
 

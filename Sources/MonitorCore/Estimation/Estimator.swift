@@ -44,17 +44,26 @@ public enum Estimator {
     /// With `includeOverall: false` only the groups' rows are computed.
     public static func estimate(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping? = nil,
                                 options: EstimationOptions = EstimationOptions(), includeOverall: Bool = true) throws(DesignError) -> [EstimateRow] {
+        try estimate(design, variable: variable, outcome: outcome, by: by, options: options, includeOverall: includeOverall,
+                     sums: by.flatMap { design.domainSums(outcome, domains: $0) })
+    }
+
+    /// `estimate` with the groups' sums already taken (`SurveyDesign.domainSums`), so that the tests of the
+    /// same groups reuse them.
+    static func estimate(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping?, options: EstimationOptions,
+                         includeOverall: Bool, sums: DomainSums?) throws(DesignError) -> [EstimateRow] {
         var rows: [EstimateRow] = []
-        let proportion = outcome.isProportion
+        let proportion = sums.map { !$0.numeric || $0.binary } ?? outcome.isProportion
         if includeOverall || by == nil {
             let overall = try design.means(outcome)
             rows += makeRows(overall, variable: variable, outcome: outcome, groupLabel: { _ in "" }, proportion: proportion,
                              df: { _ in design.degreesOfFreedom }, designRows: { _ in design.rowCount }, options: options)
         }
         if let by {
-            let perDomain = try design.means(outcome, domains: by)
-            let members = by.counts
-            let df = design.degreesOfFreedom(domains: by)
+            let perDomain: DomainMeans
+            if let sums { perDomain = try design.means(from: sums) } else { perDomain = try design.means(outcome, domains: by) }
+            let members = sums?.domainSizes ?? by.counts
+            let df = sums?.domainDegreesOfFreedom ?? design.degreesOfFreedom(domains: by)
             rows += makeRows(perDomain, variable: variable, outcome: outcome, groupLabel: { by.labels[$0] }, proportion: proportion,
                              df: { df[$0] }, designRows: { design.designRows(in: members[$0]) }, options: options)
         }

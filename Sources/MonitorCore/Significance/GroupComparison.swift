@@ -10,9 +10,16 @@ public enum GroupComparison {
     /// Each group against the rest of the table (all other groups with an answer).
     public static func versusRest(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping,
                                   alpha: Double = 0.05, thresholds: ReportingThresholds = ReportingThresholds()) throws(DesignError) -> [Comparison] {
+        try versusRest(design, variable: variable, outcome: outcome, by: by, alpha: alpha, thresholds: thresholds,
+                       sums: design.domainSums(outcome, domains: by))
+    }
+
+    /// `versusRest` with the groups' sums already taken (nil: the general path).
+    static func versusRest(_ design: SurveyDesign, variable: String, outcome: Outcome, by: Grouping, alpha: Double,
+                           thresholds: ReportingThresholds, sums: DomainSums?) throws(DesignError) -> [Comparison] {
         var results: [Comparison] = []
         // Fast path: the sums of every group once, merged into group and rest per group.
-        if let sums = design.domainSums(outcome, domains: by) {
+        if let sums {
             for g in 0..<by.count {
                 let split = sums.merged((0..<by.count).map { $0 == g ? 0 : 1 }, labels: [by.labels[g], "rest"])
                 let means = try design.means(from: split)

@@ -125,12 +125,15 @@ public struct TableEngine: Sendable {
             }
             rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
             for block in blocks {
+                // One pass over the rows for the groups' estimates and their tests.
+                let sums = block.groups.flatMap { design.domainSums(outcome, domains: $0) }
                 let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: block.groups,
-                                                       options: EstimationOptions(thresholds: thresholds), includeOverall: block.groups == nil)
+                                                       options: EstimationOptions(thresholds: thresholds), includeOverall: block.groups == nil,
+                                                       sums: sums)
                 var tests: [Comparison] = []
                 if let groups = block.groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
                     tests = try GroupComparison.versusRest(design, variable: rowSpec.variable, outcome: outcome, by: groups,
-                                                           alpha: alpha, thresholds: thresholds)
+                                                           alpha: alpha, thresholds: thresholds, sums: sums)
                 }
                 for e in estimates {
                     guard let key = keys.first(where: { levels[$0.index] == e.level }) else { continue }

@@ -91,8 +91,8 @@ extension Monitor {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
-                                                   thresholds: thresholds, alpha: alpha, quiet: quiet)
-                for spec in specsForSurvey { computed.append(try loaded.compute(spec)) }
+                                                   thresholds: thresholds, alpha: alpha, quiet: quiet, specs: specsForSurvey)
+                computed += try loaded.computeAll(specsForSurvey)
                 let weighting = weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(scheme ?? surveyName)"
                 sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)

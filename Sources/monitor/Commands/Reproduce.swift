@@ -69,7 +69,8 @@ extension Monitor {
                 let loaded = try SurveyTables.load(survey: name, source: source, input: input, weight: nil, scheme: nil,
                                                    thresholds: ReportingThresholds(indicative: 50, minimum: 1), alpha: 0.05, quiet: quiet)
                 var tables: [String: ComputedTable] = [:]
-                for spec in catalogue where spec.survey == name { tables[spec.key] = try loaded.compute(spec) }
+                let specs = catalogue.filter { $0.survey == name }
+                for (spec, table) in zip(specs, try loaded.computeAll(specs)) { tables[spec.key] = table }
                 figures += try Reproduction.checkFigures(published, survey: name, tables: tables, engine: loaded.engine)
                 statements += try Reproduction.checkStatements(published, survey: name, tables: tables, engine: loaded.engine)
                 Terminal.note("\(loaded.readNote); \(tables.count) tables; \(loaded.designSummary)", quiet: quiet)

@@ -110,7 +110,7 @@ extension Monitor {
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
                                                    thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha, quiet: quiet,
                                                    specs: specsForSurvey)
-                for spec in specsForSurvey { computed.append(try loaded.compute(spec)) }
+                computed += try loaded.computeAll(specsForSurvey)
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             let options = TableReport.Options(wide: wide, excel: excel, wave: "2024")

@@ -42,11 +42,29 @@ struct SurveyTables {
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
     }
 
+    /// Every table, computed on all cores (tables are independent), in the order given.
+    func computeAll(_ specs: [TableSpec]) throws -> [ComputedTable] {
+        let results = UnsafeResults(count: specs.count)
+        DispatchQueue.concurrentPerform(iterations: specs.count) { k in
+            results.store(k, Result { try compute(specs[k]) })
+        }
+        return try results.values.map { try $0!.get() }
+    }
+
     func compute(_ spec: TableSpec) throws -> ComputedTable {
         do {
             return try engine.compute(spec)
         } catch let error as DesignError {
             throw DataError(.design, SourcePosition(file: spec.file ?? spec.key), "\(spec.name): \(error.description)")
         }
+    }
+}
+
+/// One slot per table, each written by exactly one worker.
+private final class UnsafeResults: @unchecked Sendable {
+    var values: [Result<ComputedTable, Error>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func store(_ k: Int, _ r: Result<ComputedTable, Error>) {
+        values.withUnsafeMutableBufferPointer { $0[k] = r }
     }
 }

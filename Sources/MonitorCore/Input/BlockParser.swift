@@ -257,24 +257,39 @@ struct BlockParser {
         let columns = state.pointee.columns.unsafelyUnwrapped
         var field = 0
         var fieldStart = 0
-        var j = 0
-        while true {
-            if j == length || bytes[j] == delimiter {
-                if field < headerCount {
-                    let slot = Int(slotOfField[field])
-                    if slot >= 0 {
-                        var a = fieldStart, b = j
-                        while a < b && isSpace(bytes[a]) { a &+= 1 }
-                        while b > a && isSpace(bytes[b &- 1]) { b &-= 1 }
-                        columns[slot].append(p + a, b &- a)
-                    }
+        @inline(__always) func fieldEnds(at j: Int) {
+            if field < headerCount {
+                let slot = Int(slotOfField[field])
+                if slot >= 0 {
+                    var a = fieldStart, b = j
+                    while a < b && isSpace(bytes[a]) { a &+= 1 }
+                    while b > a && isSpace(bytes[b &- 1]) { b &-= 1 }
+                    columns[slot].append(p + a, b &- a)
                 }
-                field &+= 1
-                if j == length { break }
-                fieldStart = j &+ 1
             }
+            field &+= 1
+            fieldStart = j &+ 1
+        }
+        // Eight bytes at a time: the high bit of each byte equal to the delimiter (exact, no borrow).
+        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let pattern = UInt64(delimiter) &* ones
+        var j = 0
+        #if _endian(little)
+        while j &+ 8 <= length {
+            let x = p.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ pattern
+            var mask = ~(((x & low7) &+ low7) | x | low7)
+            while mask != 0 {
+                fieldEnds(at: j &+ (mask.trailingZeroBitCount >> 3))
+                mask &= mask &- 1
+            }
+            j &+= 8
+        }
+        #endif
+        while j < length {
+            if bytes[j] == delimiter { fieldEnds(at: j) }
             j &+= 1
         }
+        fieldEnds(at: length)
         state.pointee.fieldIndex = field
         recordEnded(state)
     }

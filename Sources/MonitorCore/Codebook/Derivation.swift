@@ -15,7 +15,7 @@ enum Derivation {
                 }
                 return UInt16(i)
             }
-            return .categorical(CategoricalColumn(levels: levels, codes: source.codes.map { table[Int($0)] }))
+            return .categorical(CategoricalColumn(levels: levels, codes: source.codes.mapped(table)))
 
         case .any(let items):
             let columns = items.compactMap { dataset.categorical($0) }

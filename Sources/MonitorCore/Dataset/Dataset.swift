@@ -14,11 +14,11 @@ public struct Level: Sendable, Equatable, Hashable {
 /// A categorical column: one small integer code per row indexing `levels`.
 public struct CategoricalColumn: Sendable, Equatable {
     public var levels: [Level]
-    public var codes: [UInt16]
+    public var codes: LevelCodes
 
     public init(levels: [Level], codes: [UInt16]) {
         self.levels = levels
-        self.codes = codes
+        self.codes = LevelCodes(codes, levelCount: levels.count)
     }
 
     public func level(named code: String) -> Int? { levels.firstIndex { $0.code == code } }
@@ -77,7 +77,7 @@ public struct Dataset: Sendable {
         case .categorical(let c)?:
             // Binary and numeric-coded categories read as numbers (missing -> NaN).
             let table = c.levels.map { $0.isMissing ? Double.nan : (Double($0.code) ?? .nan) }
-            return c.codes.map { table[Int($0)] }
+            return c.codes.mapped(table)
         default: return nil
         }
     }
@@ -100,5 +100,43 @@ public enum NumberParsing {
         if lowered.contains("nan") || lowered.contains("inf") || lowered.hasPrefix("0x") || lowered.hasPrefix("+0x")
             || lowered.hasPrefix("-0x") { return nil }
         return Double(s)
+    }
+}
+
+/// Row codes of a categorical column, one byte each when the column has at most 256 levels (as nearly all
+/// survey variables have), else two: the dataset of a million respondents keeps a byte per answer.
+public struct LevelCodes: RandomAccessCollection, Sendable, Equatable {
+    enum Storage: Sendable, Equatable {
+        case narrow([UInt8])
+        case wide([UInt16])
+    }
+    var storage: Storage
+
+    public init(_ codes: [UInt16], levelCount: Int) {
+        storage = levelCount <= 256 ? .narrow(codes.map { UInt8(truncatingIfNeeded: $0) }) : .wide(codes)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .narrow(let a): return a.count
+        case .wide(let a): return a.count
+        }
+    }
+
+    @inline(__always)
+    public subscript(row: Int) -> UInt16 {
+        switch storage {
+        case .narrow(let a): return UInt16(a[row])
+        case .wide(let a): return a[row]
+        }
+    }
+
+    /// `f` of each row's code, through a per-level table (the fast way to map a column).
+    public func mapped<T>(_ table: [T]) -> [T] {
+        switch storage {
+        case .narrow(let a): return a.map { table[Int($0)] }
+        case .wide(let a): return a.map { table[Int($0)] }
+        }
     }
 }

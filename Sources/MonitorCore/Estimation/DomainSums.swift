@@ -32,7 +32,8 @@ struct UnclusteredLayout: Sendable {
     /// Post-stratum of each u (−1: not adjusted) and its stratum.
     var cellOfUnit: [Int]
     var stratumOfUnit: [Int]
-    /// Weights right after the post-stratification (zero when there is none).
+    /// Weights right after the post-stratification, for rows in a post-stratum; empty when they are the
+    /// final weights (or there is no post-stratification: the terms that use g are then zero), to save n doubles.
     var g: [Double]
     /// G_u, Q_u per u; G_h per post-stratum.
     var unitG: [Double]
@@ -72,6 +73,7 @@ struct UnclusteredLayout: Sendable {
             let h = u % width
             return h == H || !(cellG[h] > 0) ? -1 : h
         }
+        if margin == nil || margin!.weights == design.weights { g = [] }
         return UnclusteredLayout(unit: unit, unitCount: S * width, cellsPerStratum: width, cellOfUnit: cellOfUnit,
                                  stratumOfUnit: (0..<(S * width)).map { $0 / width }, g: g, unitG: unitG, unitQ: unitQ,
                                  cellG: cellG, cellCount: H)
@@ -160,7 +162,7 @@ extension SurveyDesign {
         var binary = true
         weights.withUnsafeBufferPointer { w in
         s.members.withUnsafeMutableBufferPointer { members in
-        layout.g.withUnsafeBufferPointer { g in
+        (layout.g.isEmpty ? weights : layout.g).withUnsafeBufferPointer { g in
         layout.unit.withUnsafeBufferPointer { unit in
         s.A.withUnsafeMutableBufferPointer { A in
         s.C.withUnsafeMutableBufferPointer { C in

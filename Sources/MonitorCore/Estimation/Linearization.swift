@@ -47,6 +47,7 @@ extension SurveyDesign {
         }
         // PSU totals, PSU after PSU (k values each).
         var totals = [Double](repeating: 0, count: psuCount * k)
+        let psu = self.psu
         z.withUnsafeBufferPointer { zb in
             totals.withUnsafeMutableBufferPointer { tb in
                 for j in 0..<k {

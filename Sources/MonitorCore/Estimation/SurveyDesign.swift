@@ -79,7 +79,9 @@ public struct SurveyDesign: Sendable {
     public let stratum: [Int32]
     public let strataLabels: [String]
     /// Primary sampling unit of each row, 0..<psuCount (each row its own PSU when there are no clusters).
-    public let psu: [Int32]
+    public var psu: [Int32] { clusterCodes ?? (0..<rowCount).map { Int32($0) } }
+    /// The clusters' codes; nil when every row is its own PSU (not stored: n integers saved).
+    private let clusterCodes: [Int32]?
     public let psuCount: Int
     /// Stratum of each PSU.
     public let psuStratum: [Int32]
@@ -139,11 +141,11 @@ public struct SurveyDesign: Sendable {
                                                   strata: [strataLabels[Int(stratumOfCluster[c])], strataLabels[Int(h)]])
                 }
             }
-            psu = clusters.codes
+            clusterCodes = clusters.codes
             psuCount = clusters.count
             psuStratum = stratumOfCluster
         } else {
-            psu = (0..<rowCount).map { Int32($0) }
+            clusterCodes = nil
             psuCount = rowCount
             psuStratum = stratum
         }
@@ -215,6 +217,7 @@ public struct SurveyDesign: Sendable {
         var psuSeen = [Bool](repeating: false, count: psuCount)
         var stratumSeen = [Bool](repeating: false, count: strataLabels.count)
         var psus = 0, strata = 0
+        let psu = self.psu
         for row in 0..<rowCount where domain(row) {
             let c = Int(psu[row])
             if !psuSeen[c] { psuSeen[c] = true; psus += 1 }

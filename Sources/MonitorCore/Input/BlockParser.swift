@@ -298,6 +298,7 @@ struct BlockParser {
 
     /// The columns in file order, each dictionary in order of first appearance; the line index and the
     /// records with a wrong number of fields, in file lines (data starting on line `firstDataLine`).
+    /// Each worker column is released as soon as its slot is stitched, so the peak holds one copy of the codes.
     func finish(firstDataLine: Int) -> (values: [[[UInt8]]], codes: [CodeVector], records: Int, breaks: [(record: Int, offset: Int)],
                                         bad: [(line: Int, fields: Int)], badTotal: Int) {
         var records = 0, line = firstDataLine
@@ -361,6 +362,10 @@ struct BlockParser {
             if next <= 256 { codes.append(.uint8(merged.map { UInt8(truncatingIfNeeded: $0) })) }
             else if next <= 65_536 { codes.append(.uint16(merged.map { UInt16(truncatingIfNeeded: $0) })) }
             else { codes.append(.uint32(merged)) }
+            for w in workers {
+                w.state.pointee.columns![slot].free()
+                w.state.pointee.columns![slot] = .make()
+            }
         }
         return (values, codes, records, breaks, bad, badTotal)
     }

@@ -333,7 +333,8 @@ public struct CSVReader {
             defer { parser.free() }
             var capacity = max(blockSize, remainder.count * 2, 64)
             var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-            defer { buffer.deallocate() }
+            var bufferFreed = false
+            defer { if !bufferFreed { buffer.deallocate() } }
             remainder.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             var filled = remainder.count
             remainder = []
@@ -365,6 +366,8 @@ public struct CSVReader {
             }
             if parser.failed { return nil }
             progress?(bytesRead, total)
+            buffer.deallocate()
+            bufferFreed = true
             let result = parser.finish(firstDataLine: state.pointee.firstDataLine)
             (columnValues, codeVectors, recordCount, breaks, badRecords, badTotal) =
                 (result.values, result.codes, result.records, result.breaks, result.bad, result.badTotal)

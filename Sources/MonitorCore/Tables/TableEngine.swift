@@ -176,15 +176,29 @@ public struct TableEngine: Sendable {
     /// A variable as its distinct codes ("" where missing) and each row's index into them: the categories
     /// as stored (no per-row strings), numbers and text through their distinct values.
     struct ValueTable {
+        /// Row → value index: a categorical column's own codes (not copied), or built.
+        enum Index {
+            case levels(LevelCodes)
+            case built([UInt32])
+            @inline(__always) subscript(row: Int) -> Int {
+                switch self {
+                case .levels(let c): return Int(c[row])
+                case .built(let a): return Int(a[row])
+                }
+            }
+        }
         var values: [String]
-        var index: [UInt32]
+        var index: Index
         /// Whether some row has value `k`.
         var present: [Bool]
 
         /// `f` of each row's value, evaluated once per distinct value.
         func map<T>(_ f: (String) -> T) -> [T] {
             let table = values.map(f)
-            return index.map { table[Int($0)] }
+            switch index {
+            case .levels(let c): return c.mapped(table)
+            case .built(let a): return a.map { table[Int($0)] }
+            }
         }
         var presentValues: [String] { values.indices.filter { present[$0] }.map { values[$0] } }
     }
@@ -193,28 +207,28 @@ public struct TableEngine: Sendable {
         guard let column = dataset[name] else {
             throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(name)")
         }
-        var values: [String], index: [UInt32]
+        var values: [String], index: ValueTable.Index
         switch column {
         case .categorical(let c):
             values = c.levels.map(\.code)
-            index = c.codes.map { UInt32($0) }
+            index = .levels(c.codes)
         case .numeric(let y):
             var seen: [UInt64: UInt32] = [:]
             values = []
-            index = y.map { v in
+            index = .built(y.map { v in
                 let key = v.isNaN ? Double.nan.bitPattern : v.bitPattern
                 if let k = seen[key] { return k }
                 let k = UInt32(values.count)
                 seen[key] = k
                 values.append(v.isNaN ? "" : NumberFormat.exact(v))
                 return k
-            }
+            })
         case .text(let t):
             values = t.values
-            index = (0..<t.codes.count).map { UInt32(t.codes[$0]) }
+            index = .built((0..<t.codes.count).map { UInt32(t.codes[$0]) })
         }
         var present = [Bool](repeating: false, count: values.count)
-        for k in index { present[Int(k)] = true }
+        for row in 0..<dataset.rowCount { present[index[row]] = true }
         return ValueTable(values: values, index: index, present: present)
     }
 
@@ -224,7 +238,7 @@ public struct TableEngine: Sendable {
             let set = Set(allowed)
             let table = try valueTable(variable)
             let keep = table.values.map { set.contains($0) }
-            for i in 0..<mask.count where mask[i] && !keep[Int(table.index[i])] { mask[i] = false }
+            for i in 0..<mask.count where mask[i] && !keep[table.index[i]] { mask[i] = false }
         }
         return mask
     }
@@ -237,7 +251,7 @@ public struct TableEngine: Sendable {
         let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, Int32($0)) })
         let group = table.values.map { index[$0] ?? -1 }
         var codes = [Int32](repeating: -1, count: inBase.count)
-        for i in 0..<codes.count where inBase[i] { codes[i] = group[Int(table.index[i])] }
+        for i in 0..<codes.count where inBase[i] { codes[i] = group[table.index[i]] }
         return Grouping(labels: order, codes: codes)
     }
 
@@ -257,7 +271,7 @@ public struct TableEngine: Sendable {
         if row.levels == nil, Set(valid) == ["0", "1"] || (valid.isEmpty && Set(table.presentValues).isSubset(of: ["0", "1", ""])) {
             let value = table.values.map { v -> Double in excluded.contains(v) ? .nan : (v == "1" ? 1 : (v == "0" ? 0 : .nan)) }
             var y = [Double](repeating: .nan, count: inBase.count)
-            for i in 0..<y.count where inBase[i] { y[i] = value[Int(table.index[i])] }
+            for i in 0..<y.count where inBase[i] { y[i] = value[table.index[i]] }
             return (.numeric(y), [""], .percent)
         }
         // Categories: every valid level (and any missing code the row lists) is in the denominator.
@@ -266,7 +280,7 @@ public struct TableEngine: Sendable {
         let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
         let level = table.values.map { index[$0] ?? -1 }
         var codes = [Int32](repeating: -1, count: inBase.count)
-        for i in 0..<codes.count where inBase[i] { codes[i] = level[Int(table.index[i])] }
+        for i in 0..<codes.count where inBase[i] { codes[i] = level[table.index[i]] }
         return (.categorical(Grouping(labels: levels, codes: codes)), row.levels ?? levels, .percent)
     }
 }

@@ -83,6 +83,26 @@ public struct Frame: Sendable, Equatable {
         zip(cell.values, key).allSatisfy { $0 == Frame.wildcard || $0 == $1 }
     }
 
+    /// `margin(name:columns:rowCount:)` for columns given as distinct values and row codes: each combination
+    /// of distinct values is matched once, then rows are looked up by code (no per-row strings).
+    public func margin(name: String, coded columns: [CodedColumn], rowCount: Int) -> Margin {
+        var strides: [Int] = []
+        var size = 1
+        for c in columns { strides.append(size); size *= max(c.values.count, 1) }
+        var cellOfCombination = [Int32](repeating: -1, count: size)
+        for combination in 0..<size {
+            let key = columns.enumerated().map { k, c in c.values.isEmpty ? "" : c.values[(combination / strides[k]) % c.values.count] }
+            cellOfCombination[combination] = cells.firstIndex { matches($0, key) }.map { Int32($0) } ?? -1
+        }
+        var cellOfRow = [Int32](repeating: -1, count: rowCount)
+        for row in 0..<rowCount {
+            var combination = 0
+            for (k, c) in columns.enumerated() { combination += Int(c.codes[row]) * strides[k] }
+            cellOfRow[row] = cellOfCombination[combination]
+        }
+        return Margin(name: name, labels: cells.map(\.label), totals: cells.map(\.total), cellOfRow: cellOfRow)
+    }
+
     /// Assigns each respondent to a frame cell. `columns` hold the respondents' values of `variables`
     /// (same order). Rows that match no cell get -1.
     public func margin(name: String, columns: [[String]], rowCount: Int) -> Margin {
@@ -97,4 +117,31 @@ public struct Frame: Sendable, Equatable {
         }
         return Margin(name: name, labels: cells.map(\.label), totals: cells.map(\.total), cellOfRow: cellOfRow)
     }
+}
+
+/// A respondent column as its distinct values and each row's index into them.
+public struct CodedColumn: Sendable {
+    public var values: [String]
+    public var codes: [UInt32]
+
+    public init(values: [String], codes: [UInt32]) {
+        self.values = values
+        self.codes = codes
+    }
+
+    /// Codes values in order of first appearance.
+    public init(_ texts: [String]) {
+        var index: [String: UInt32] = [:]
+        var values: [String] = []
+        codes = texts.map { text in
+            if let k = index[text] { return k }
+            let k = UInt32(values.count)
+            index[text] = k
+            values.append(text)
+            return k
+        }
+        self.values = values
+    }
+
+    public subscript(row: Int) -> String { values[Int(codes[row])] }
 }

@@ -122,13 +122,18 @@ public struct Weigher: Sendable {
     ///   - values: per variable, each row's value (after any export map).
     ///   - base: base weights, or nil for equal weights.
     public func weigh(values: [String: [String]], base: [Double]?, rowCount: Int) throws(WeightingError) -> WeightingResult {
+        try weigh(coded: values.mapValues { CodedColumn($0) }, base: base, rowCount: rowCount)
+    }
+
+    /// `weigh(values:base:rowCount:)` with each variable as distinct values and row codes.
+    public func weigh(coded values: [String: CodedColumn], base: [Double]?, rowCount: Int) throws(WeightingError) -> WeightingResult {
         let d = base ?? [Double](repeating: 1, count: rowCount)
         var margins: [Margin] = []
         var reports: [WeightingResult.MarginReport] = []
         var excluded: [String: Int] = [:]
         for frame in frames {
             let name = frame.variables.joined(separator: " x ")
-            var margin = frame.margin(name: name, columns: frame.variables.map { values[$0]! }, rowCount: rowCount)
+            var margin = frame.margin(name: name, coded: frame.variables.map { values[$0]! }, rowCount: rowCount)
             let unmatched = margin.cellOfRow.indices.filter { margin.cellOfRow[$0] < 0 }
             if !unmatched.isEmpty {
                 if scheme.method == .rake && scheme.unmatched == .excludeFromMargin {

@@ -165,6 +165,15 @@ struct AnalysisInput {
                 return map?.canonicalValue(text, variable: name, type: .categorical) ?? text
             }
         }
+        /// `texts` as distinct values and row codes (each distinct value trimmed and mapped once).
+        func coded(_ name: String) throws -> CodedColumn {
+            let c = try column(name)
+            let values = c.values.map { value -> String in
+                let text = value.trimmingSpaces()
+                return map?.canonicalValue(text, variable: name, type: .categorical) ?? text
+            }
+            return CodedColumn(values: values, codes: (0..<c.codes.count).map { UInt32(c.codes[$0]) })
+        }
         func numbers(_ name: String, what: String) throws -> [Double] {
             let c = try column(name)
             var out = [Double](repeating: .nan, count: table.rowCount)
@@ -217,10 +226,10 @@ struct AnalysisInput {
             }
         }
         if let (s, frames) = scheme {
-            var values: [String: [String]] = [:]
-            for v in Set(frames.flatMap(\.variables)) { values[v] = try texts(v) }
+            var values: [String: CodedColumn] = [:]
+            for v in Set(frames.flatMap(\.variables)) { values[v] = try coded(v) }
             do {
-                let result = try Weigher(scheme: s, frames: frames).weigh(values: values, base: weights, rowCount: table.rowCount)
+                let result = try Weigher(scheme: s, frames: frames).weigh(coded: values, base: weights, rowCount: table.rowCount)
                 if let step = result.calibration { design = design.calibrated(weights: result.weights, step: step) }
             } catch {
                 throw weightingError(error, margin: nil, table: table, frames: frames.map(\.source))

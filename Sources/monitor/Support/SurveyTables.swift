@@ -33,10 +33,14 @@ struct SurveyTables {
             selection = columns
             variables = needed
         }
+        Trace.mark("header and columns")
         let table = try reader.read(source, columns: selection)
+        Trace.mark("read \(table.columns.count) of \(table.header.count) columns")
         let (dataset, report) = builder.build(table, variables: variables)
+        Trace.mark("dataset built")
         if !report.isValid { throw report.errors() }
         let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: map)
+        Trace.mark("weighted")
         let engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
         let note = "\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected"
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
@@ -48,6 +52,7 @@ struct SurveyTables {
         DispatchQueue.concurrentPerform(iterations: specs.count) { k in
             results.store(k, Result { try compute(specs[k]) })
         }
+        defer { Trace.mark("\(specs.count) tables computed") }
         return try results.values.map { try $0!.get() }
     }
 

@@ -91,18 +91,19 @@ public struct TableEngine: Sendable {
         let inBase = try baseMask(spec)
         let baseN = inBase.filter { $0 }.count
 
-        // Column blocks: the whole base, or groups of a variable.
-        var blocks: [(block: String, label: String, groups: Grouping?)] = []
+        // Column blocks: the whole base, or groups of a variable. A block's grouping (n codes) is made again
+        // for each row rather than kept for all blocks at once: a million-row file holds one at a time.
+        var blocks: [(block: String, label: String, spec: TableSpec.ColumnBlock)] = []
         var columns: [ComputedTable.Column] = []
         for b in spec.columns {
             guard let by = b.by else {
-                blocks.append(("", "Totaal", nil))
+                blocks.append(("", "Totaal", b))
                 columns.append(.init(block: "", blockLabel: "Totaal", code: "", label: "Totaal", n: baseN))
                 continue
             }
             let g = try grouping(by, levels: b.levels, inBase: inBase)
             let label = b.label ?? codebook.label(of: by)
-            blocks.append((by, label, g))
+            blocks.append((by, label, b))
             let counts = g.counts
             for (k, code) in g.labels.enumerated() {
                 columns.append(.init(block: by, blockLabel: label, code: code,
@@ -125,13 +126,14 @@ public struct TableEngine: Sendable {
             }
             rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
             for block in blocks {
+                let groups = try block.spec.by.map { try grouping($0, levels: block.spec.levels, inBase: inBase) }
                 // One pass over the rows for the groups' estimates and their tests.
-                let sums = block.groups.flatMap { design.domainSums(outcome, domains: $0) }
-                let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: block.groups,
-                                                       options: EstimationOptions(thresholds: thresholds), includeOverall: block.groups == nil,
+                let sums = groups.flatMap { design.domainSums(outcome, domains: $0) }
+                let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: groups,
+                                                       options: EstimationOptions(thresholds: thresholds), includeOverall: groups == nil,
                                                        sums: sums)
                 var tests: [Comparison] = []
-                if let groups = block.groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
+                if let groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
                     tests = try GroupComparison.versusRest(design, variable: rowSpec.variable, outcome: outcome, by: groups,
                                                            alpha: alpha, thresholds: thresholds, sums: sums)
                 }
@@ -189,8 +191,7 @@ public struct TableEngine: Sendable {
         }
         var values: [String]
         var index: Index
-        /// Whether some row has value `k`.
-        var present: [Bool]
+        var rowCount: Int
 
         /// `f` of each row's value, evaluated once per distinct value.
         func map<T>(_ f: (String) -> T) -> [T] {
@@ -200,7 +201,12 @@ public struct TableEngine: Sendable {
             case .built(let a): return a.map { table[Int($0)] }
             }
         }
-        var presentValues: [String] { values.indices.filter { present[$0] }.map { values[$0] } }
+        /// The values some row has (one pass over the rows; only asked for when the codebook does not list them).
+        var presentValues: [String] {
+            var present = [Bool](repeating: false, count: values.count)
+            for row in 0..<rowCount { present[index[row]] = true }
+            return values.indices.filter { present[$0] }.map { values[$0] }
+        }
     }
 
     func valueTable(_ name: String) throws -> ValueTable {
@@ -227,9 +233,7 @@ public struct TableEngine: Sendable {
             values = t.values
             index = .built((0..<t.codes.count).map { UInt32(t.codes[$0]) })
         }
-        var present = [Bool](repeating: false, count: values.count)
-        for row in 0..<dataset.rowCount { present[index[row]] = true }
-        return ValueTable(values: values, index: index, present: present)
+        return ValueTable(values: values, index: index, rowCount: dataset.rowCount)
     }
 
     func baseMask(_ spec: TableSpec) throws -> [Bool] {

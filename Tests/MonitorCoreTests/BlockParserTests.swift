@@ -19,7 +19,7 @@ struct BlockParserTests {
     /// A random file: a header, then records of random pieces (sometimes the wrong number of fields, blank lines,
     /// a broken quote), joined with random line ends.
     static let file = Gen.int(in: 0...Int.max).map { seed -> String in
-        var r = Random(state: UInt64(truncatingIfNeeded: seed))
+        var r = SplitMix64(state: UInt64(truncatingIfNeeded: seed))
         let width = 1 + r.below(5)
         let delimiter = [",", ";", "\t"][r.below(3)]
         let newline = lineEnds[r.below(2)]
@@ -40,18 +40,6 @@ struct BlockParserTests {
         }
         if r.below(30) == 0 { text += "\"unterminated" }
         return text
-    }
-
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
     enum Outcome: Equatable {

@@ -21,20 +21,7 @@ struct DomainSumsTests {
         return Case(seed: UInt64(1000 + k), strata: bit(0), fpc: bit(1), postStratified: bit(2), numeric: bit(3))
     }
 
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
-    func design(_ c: Case, rows n: Int, random r: inout Random) throws -> SurveyDesign {
+    func design(_ c: Case, rows n: Int, random r: inout SplitMix64) throws -> SurveyDesign {
         let strata = c.strata ? Grouping(labels: ["a", "b", "c"], codes: (0..<n).map { Int32($0 % 3) }) : nil
         let sizes: [Double] = [400, 900, 1500]
         let fpc: [Double]? = c.fpc ? (0..<n).map { (i: Int) -> Double in c.strata ? sizes[i % 3] : 5000 } : nil
@@ -54,7 +41,7 @@ struct DomainSumsTests {
 
     @Test("means and covariance agree to 1e-9", arguments: cases)
     func agree(_ c: Case) throws {
-        var r = Random(state: c.seed)
+        var r = SplitMix64(state: c.seed)
         let n = 150 + r.below(100)
         let design = try design(c, rows: n, random: &r)
         #expect(design.layout != nil)

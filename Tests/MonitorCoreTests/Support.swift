@@ -28,3 +28,17 @@ extension RawTable {
     /// Every row as text, in header order of the kept columns.
     var rows: [[String]] { (0..<rowCount).map { row in columns.map { $0[row] } } }
 }
+
+/// A small deterministic generator (SplitMix64) for generated test cases.
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

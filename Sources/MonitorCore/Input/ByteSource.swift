@@ -78,19 +78,7 @@ struct ChunkReader: ~Copyable {
 
     /// Fills the buffer; returns the number of bytes read (0 at end of input).
     mutating func next() throws(DataError) -> Int {
-        var filled = 0
-        while filled < buffer.count {
-            let n = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                throw DataError(.io, SourcePosition(file: name), "read failed: \(reason)")
-            }
-            if n == 0 { break }
-            filled += n
-        }
-        consumed += filled
-        return filled
+        try fill(buffer.baseAddress!, count: buffer.count)
     }
 }
 

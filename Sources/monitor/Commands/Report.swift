@@ -39,20 +39,7 @@ extension Monitor {
         @Option(help: ArgumentHelp("Folder of table specifications (default: the bundled catalogue, data/tables).", valueName: "dir"))
         var specs: String?
 
-        @Option(help: ArgumentHelp("Use this column as the final weights instead of the survey's weighting scheme.", valueName: "col"))
-        var weight: String?
-
-        @Option(help: ArgumentHelp("Weighting scheme (default: the survey's own).", valueName: "scheme"))
-        var scheme: String?
-
-        @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
-        var alpha: Double = 0.05
-
-        @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
-        var minN: Int = 10
-
-        @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
-        var indicativeN: Int = 50
+        @OptionGroup var analysis: TableAnalysisOptions
 
         @Option(help: ArgumentHelp("The page's title.", valueName: "text"))
         var title: String = "Monitor Integriteit en Veiligheid 2024: tabellen en figuren"
@@ -70,7 +57,6 @@ extension Monitor {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
             }
             if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
-            if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
         }
 
         func run() throws {
@@ -82,7 +68,7 @@ extension Monitor {
             }
             guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
 
-            let thresholds = ReportingThresholds(indicative: indicativeN, minimum: minN)
+            let thresholds = analysis.thresholds
             var computed: [ComputedTable] = []
             var inputs: [InputSource] = []
             var sourceLines: [String] = []
@@ -90,17 +76,17 @@ extension Monitor {
                 inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
-                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
-                                                   thresholds: thresholds, alpha: alpha, quiet: quiet, specs: specsForSurvey)
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
+                                                   thresholds: thresholds, alpha: analysis.alpha, quiet: quiet, specs: specsForSurvey)
                 computed += try loaded.computeAll(specsForSurvey)
-                let weighting = weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(scheme ?? surveyName)"
+                let weighting = analysis.weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(analysis.scheme ?? surveyName)"
                 sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             if file == nil {
                 sourceLines.append("De meegeleverde respondentbestanden zijn synthetisch (docs/synthesis.md): ze reproduceren de gepubliceerde tabellen en zeggen niets over echte respondenten.")
             }
-            let options = HTMLReport.Options(title: title, wave: "2024", thresholds: thresholds, alpha: alpha, sources: sourceLines)
+            let options = HTMLReport.Options(title: title, wave: "2024", thresholds: thresholds, alpha: analysis.alpha, sources: sourceLines)
             let html = HTMLReport.render(computed, options: options)
             if let output {
                 try AtomicFile.write(Data(html.utf8), to: output, protecting: inputs)
@@ -114,24 +100,10 @@ extension Monitor {
         /// from --survey or its columns), or the bundled ones ("data/monitor-2024-<survey>.csv", the same on every
         /// machine, so the page's bytes do not depend on where the checkout is).
         func sources(_ selected: [TableSpec]) throws -> [(String, InputSource, String)] {
-            if let file {
-                let source = InputSource(argument: file)
-                if let survey { return [(survey, source, source.displayName)] }
-                let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
-                var best: (String, Int)?
-                for name in ["ambtsdragers", "medewerkers"] {
-                    let known = try BundledData.codebook(name).variables.filter { header.contains($0.name) }.count
-                    if known > (best?.1 ?? 0) { best = (name, known) }
-                }
-                guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
-                return [(best.0, source, source.displayName)]
+            try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input).map { name, source in
+                guard file == nil, case .file(let path) = source else { return (name, source, source.displayName) }
+                return (name, source, "data/" + (path.hasSuffix("-example.csv") ? "examples/" : "") + URL(fileURLWithPath: path).lastPathComponent)
             }
-            var out: [(String, InputSource, String)] = []
-            for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
-                let path = try BundledData.respondentFile(survey: name)
-                out.append((name, .file(path), "data/" + (path.hasSuffix("-example.csv") ? "examples/" : "") + URL(fileURLWithPath: path).lastPathComponent))
-            }
-            return out
         }
     }
 }

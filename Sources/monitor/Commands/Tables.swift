@@ -53,20 +53,7 @@ extension Monitor {
         @Flag(help: "CSV for Dutch Excel: ';' delimiter and decimal comma.")
         var excel = false
 
-        @Option(help: ArgumentHelp("Use this column as the final weights instead of the survey's weighting scheme.", valueName: "col"))
-        var weight: String?
-
-        @Option(help: ArgumentHelp("Weighting scheme (default: the survey's own).", valueName: "scheme"))
-        var scheme: String?
-
-        @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
-        var alpha: Double = 0.05
-
-        @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
-        var minN: Int = 10
-
-        @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
-        var indicativeN: Int = 50
+        @OptionGroup var analysis: TableAnalysisOptions
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, or to this folder one file per table (atomically).", valueName: "path"))
         var output: String?
@@ -80,7 +67,6 @@ extension Monitor {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
             }
-            if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
             if format == .xlsx && output == nil && isatty(1) != 0 {
                 throw ValidationError("--format xlsx writes a binary file: use --output FILE.xlsx (or redirect standard output)")
@@ -103,12 +89,12 @@ extension Monitor {
 
             var computed: [ComputedTable] = []
             var inputs: [InputSource] = []
-            for (surveyName, source) in try sources(selected) {
+            for (surveyName, source) in try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input) {
                 inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
-                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: weight, scheme: scheme,
-                                                   thresholds: ReportingThresholds(indicative: indicativeN, minimum: minN), alpha: alpha, quiet: quiet,
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
+                                                   thresholds: analysis.thresholds, alpha: analysis.alpha, quiet: quiet,
                                                    specs: specsForSurvey)
                 computed += try loaded.computeAll(specsForSurvey)
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
@@ -125,33 +111,12 @@ extension Monitor {
         }
 
         /// The respondent file of each survey: the given one (its survey from --survey or its columns), or the bundled ones.
-        func sources(_ selected: [TableSpec]) throws -> [(String, InputSource)] {
-            if let file {
-                let source = InputSource(argument: file)
-                if let survey { return [(survey, source)] }
-                let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
-                var best: (String, Int)?
-                for name in ["ambtsdragers", "medewerkers"] {
-                    let codebook = try BundledData.codebook(name)
-                    let known = codebook.variables.filter { header.contains($0.name) }.count
-                    if known > (best?.1 ?? 0) { best = (name, known) }
-                }
-                guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
-                return [(best.0, source)]
-            }
-            var out: [(String, InputSource)] = []
-            for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
-                out.append((name, .file(try BundledData.respondentFile(survey: name))))
-            }
-            return out
-        }
-
         func write(_ computed: [ComputedTable], options: TableReport.Options, inputs: [InputSource]) throws {
-            let thresholds = ReportingThresholds(indicative: indicativeN, minimum: minN)
+            let thresholds = analysis.thresholds
             /// The bytes of some tables in the chosen format.
             func render(_ tables: [ComputedTable]) throws -> Data {
                 guard let textFormat = format.textFormat else {
-                    return try TableReport.xlsx(tables, wave: options.wave, thresholds: thresholds, alpha: alpha)
+                    return try TableReport.xlsx(tables, wave: options.wave, thresholds: thresholds, alpha: analysis.alpha)
                 }
                 return Data(TableReport.render(tables, format: textFormat, options: options).utf8)
             }

@@ -46,6 +46,28 @@ struct SurveyTables {
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
     }
 
+    /// The respondent file of each survey to tabulate: FILE (its survey given, or the codebook that knows most of
+    /// its columns), or the bundled file of every survey with a selected table.
+    static func sources(file: String?, survey: String?, selected: [TableSpec], input: InputOptions) throws -> [(survey: String, source: InputSource)] {
+        if let file {
+            let source = InputSource(argument: file)
+            if let survey { return [(survey, source)] }
+            let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+            var best: (String, Int)?
+            for name in ["ambtsdragers", "medewerkers"] {
+                let known = try BundledData.codebook(name).variables.filter { header.contains($0.name) }.count
+                if known > (best?.1 ?? 0) { best = (name, known) }
+            }
+            guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
+            return [(best.0, source)]
+        }
+        var out: [(survey: String, source: InputSource)] = []
+        for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
+            out.append((name, .file(try BundledData.respondentFile(survey: name))))
+        }
+        return out
+    }
+
     /// Every table, computed on all cores (tables are independent), in the order given.
     func computeAll(_ specs: [TableSpec]) throws -> [ComputedTable] {
         let results = UnsafeResults(count: specs.count)

@@ -1,0 +1,26 @@
+import ArgumentParser
+import MonitorCore
+
+/// The weighting and reporting options `monitor tables` and `monitor report` share.
+struct TableAnalysisOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Use this column as the final weights instead of the survey's weighting scheme.", valueName: "col"))
+    var weight: String?
+
+    @Option(help: ArgumentHelp("Weighting scheme (default: the survey's own).", valueName: "scheme"))
+    var scheme: String?
+
+    @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
+    var alpha: Double = 0.05
+
+    @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
+    var minN: Int = 10
+
+    @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
+    var indicativeN: Int = 50
+
+    var thresholds: ReportingThresholds { ReportingThresholds(indicative: indicativeN, minimum: minN) }
+
+    func validate() throws {
+        if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
+    }
+}

@@ -49,6 +49,9 @@ struct BlockParser {
     let slotCount: Int
     let slotOfField: UnsafeMutablePointer<Int32>
     let fieldOfSlot: UnsafeMutablePointer<Int32>
+    /// Per field: how many delimiters from its end on need no bookkeeping (skipped fields up to the one before the
+    /// next kept field; all the rest of the record after the last kept one). 0 for a kept field.
+    let passable: UnsafeMutablePointer<Int>
     var workers: [Worker] = []
     var segments: [Segment] = []
     /// Use the fast path for quote-free lines (off only in tests, to compare with libcsv alone).
@@ -64,6 +67,16 @@ struct BlockParser {
         self.slotOfField = slotOfField
         self.fieldOfSlot = fieldOfSlot
         self.fastPath = fastPath
+        passable = .allocate(capacity: max(headerCount, 1))
+        var nextKept = Int.max / 2
+        for f in stride(from: headerCount - 1, through: 0, by: -1) {
+            if slotOfField[f] >= 0 {
+                passable[f] = 0
+                nextKept = f
+            } else {
+                passable[f] = nextKept == Int.max / 2 ? Int.max / 2 : nextKept - 1 - f
+            }
+        }
         for _ in 0..<max(1, count) {
             let parser = UnsafeMutablePointer<csv_parser>.allocate(capacity: 1)
             guard csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
@@ -87,6 +100,7 @@ struct BlockParser {
     }
 
     func free() {
+        passable.deallocate()
         for w in workers {
             csv_free(w.parser)
             w.parser.deallocate()
@@ -254,6 +268,7 @@ struct BlockParser {
         if i == length { return }
         let headerCount = self.headerCount
         let slotOfField = self.slotOfField
+        let passable = self.passable
         let columns = state.pointee.columns.unsafelyUnwrapped
         var field = 0
         var fieldStart = 0
@@ -279,6 +294,18 @@ struct BlockParser {
             let x = p.loadUnaligned(fromByteOffset: j, as: UInt64.self) ^ pattern
             var mask = ~(((x & low7) &+ low7) | x | low7)
             while mask != 0 {
+                // Skipped fields cost a count, not a call.
+                let free = field < headerCount ? passable[field] : Int.max / 2
+                if free > 0 {
+                    let c = mask.nonzeroBitCount
+                    if c <= free {
+                        field &+= c
+                        break
+                    }
+                    for _ in 0..<free { mask &= mask &- 1 }
+                    field &+= free
+                    continue
+                }
                 fieldEnds(at: j &+ (mask.trailingZeroBitCount >> 3))
                 mask &= mask &- 1
             }

@@ -87,11 +87,19 @@ struct SurveyTables {
     }
 }
 
-/// One slot per table, each written by exactly one worker.
+/// One slot per table, each written by exactly one worker (plain memory: no array is shared between threads).
 private final class UnsafeResults: @unchecked Sendable {
-    var values: [Result<ComputedTable, Error>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func store(_ k: Int, _ r: Result<ComputedTable, Error>) {
-        values.withUnsafeMutableBufferPointer { $0[k] = r }
+    let slots: UnsafeMutablePointer<Result<ComputedTable, Error>?>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
     }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func store(_ k: Int, _ r: Result<ComputedTable, Error>) { slots[k] = r }
+    var values: [Result<ComputedTable, Error>?] { (0..<count).map { slots[$0] } }
 }

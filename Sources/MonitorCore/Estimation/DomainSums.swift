@@ -158,9 +158,9 @@ extension SurveyDesign {
         let n = rowCount
         let S = strataLabels.count
         s.members = [Int](repeating: 0, count: S * D)
-        let width = layout.cellsPerStratum
         var binary = true
         weights.withUnsafeBufferPointer { w in
+        stratum.withUnsafeBufferPointer { stratum in
         s.members.withUnsafeMutableBufferPointer { members in
         (layout.g.isEmpty ? weights : layout.g).withUnsafeBufferPointer { g in
         layout.unit.withUnsafeBufferPointer { unit in
@@ -186,7 +186,7 @@ extension SurveyDesign {
                             for i in 0..<n {
                                 let d = Int(dc[i])
                                 if d < 0 { continue }
-                                members[(Int(unit[i]) / width) &* D &+ d] &+= 1
+                                members[Int(stratum[i]) &* D &+ d] &+= 1
                                 let l = Int(y[i])
                                 if l < 0 { continue }
                                 let k = add(i, d) &* L &+ l
@@ -197,7 +197,7 @@ extension SurveyDesign {
                         }
                     } else {
                         for i in 0..<n {
-                            members[Int(unit[i]) / width] &+= 1
+                            members[Int(stratum[i])] &+= 1
                             let l = Int(y[i])
                             if l < 0 { continue }
                             let k = add(i, 0) &* L &+ l
@@ -216,7 +216,7 @@ extension SurveyDesign {
                             let v = y[i]
                             if !v.isNaN && v != 0 && v != 1 { binary = false }
                             if d < 0 { continue }
-                            members[(Int(unit[i]) / width) &* D &+ d] &+= 1
+                            members[Int(stratum[i]) &* D &+ d] &+= 1
                             if v.isNaN { continue }
                             let k = add(i, d)
                             let wi = w[i]
@@ -226,7 +226,7 @@ extension SurveyDesign {
                     }
                 }
             }
-        }}}}}}}}}}}}
+        }}}}}}}}}}}}}
         s.binary = binary
         return s
     }

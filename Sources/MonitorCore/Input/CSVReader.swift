@@ -349,7 +349,9 @@ public struct CSVReader {
                     break
                 }
                 guard let cut = BlockParser.lastBoundary(buffer, buffer + filled) else {
-                    // One record longer than the buffer: grow it.
+                    // No record ends in the buffer: an unterminated quote (read sequentially, which streams and
+                    // names the line), or one record longer than the buffer: grow it.
+                    if capacity >= 1 << 28 { return nil }
                     let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
                     grown.copyMemory(from: buffer, byteCount: filled)
                     buffer.deallocate()

@@ -85,6 +85,40 @@ struct DomainSumsTests {
         }
     }
 
+    @Test("raked designs (weights constant within the margins' joint cells) agree to 1e-9; varying ones take the general path",
+          arguments: [UInt64(7), 8, 9, 10])
+    func raked(_ seed: UInt64) throws {
+        var r = SplitMix64(state: seed)
+        let n = 200 + r.below(100)
+        let strata = seed % 2 == 0 ? Grouping(labels: ["a", "b"], codes: (0..<n).map { Int32($0 % 2) }) : nil
+        var design = try SurveyDesign(rowCount: n, strata: strata)
+        // Two margins (4 and 3 cells; a few rows outside the second), factors per cell as raking produces them.
+        var c1: [Int32] = [], c2: [Int32] = []
+        for _ in 0..<n { c1.append(Int32(r.below(4))); c2.append(r.below(20) == 0 ? -1 : Int32(r.below(3))) }
+        let f1 = (0..<4).map { _ in 0.5 + r.uniform() }, f2 = (0..<3).map { _ in 0.5 + r.uniform() }
+        let g1 = (0..<n).map { f1[Int(c1[$0])] * (c2[$0] >= 0 ? 0.9 * f2[Int(c2[$0])] : 1) }
+        let g2 = (0..<n).map { f1[Int(c1[$0])] * (c2[$0] >= 0 ? f2[Int(c2[$0])] : 1) }
+        let margins = [SurveyDesign.CalibrationMargin(cells: c1, cellCount: 4, weights: g1),
+                       SurveyDesign.CalibrationMargin(cells: c2, cellCount: 3, weights: g2)]
+        design = design.calibrated(weights: g2, step: .raking(margins))
+        #expect(design.layout?.raking != nil)
+        let outcome: Outcome = .categorical(Grouping(labels: ["x", "y"], codes: (0..<n).map { _ in r.below(10) == 0 ? -1 : Int32(r.below(2)) }))
+        let domains = Grouping(labels: ["d1", "d2", "d3"], codes: (0..<n).map { _ in Int32(r.below(3)) })
+        for by in [nil, domains] {
+            let fast = try design.means(outcome, domains: by)
+            let general = try design.meansByInfluence(outcome, domains: by)
+            let scale = general.covariance.map(abs).max() ?? 1
+            for (a, b) in zip(fast.covariance, general.covariance) { #expect(abs(a - b) <= 1e-9 * scale, "\(a) vs \(b)") }
+            for (a, b) in zip(fast.estimates, general.estimates) { #expect(abs(a - b) <= 1e-12) }
+        }
+        // A weight that varies within a joint cell: no fast path.
+        var varied = g1
+        varied[0] *= 1.5
+        let other = try SurveyDesign(rowCount: n, strata: strata).calibrated(
+            weights: g2, step: .raking([SurveyDesign.CalibrationMargin(cells: c1, cellCount: 4, weights: varied), margins[1]]))
+        #expect(other.layout == nil)
+    }
+
     @Test("a clustered design takes the general path")
     func clustered() throws {
         let design = try SurveyDesign(rowCount: 6, clusters: Grouping(labels: ["1", "2", "3"], codes: [0, 0, 1, 1, 2, 2]))

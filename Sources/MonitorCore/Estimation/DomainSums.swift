@@ -40,13 +40,33 @@ struct UnclusteredLayout: Sendable {
     var unitQ: [Double]
     var cellG: [Double]
     var cellCount: Int
+    /// For a raked design: u is the stratum and the cell of every margin.
+    var raking: RakingLayout?
+
+    /// Raking (R `rake`): `covariance(_:)` removes cell means of z/g over ten sweeps of the margins, with g^(m)
+    /// the weights after margin m's adjustment. When every g^(m) is the same for all rows of a unit u (equal base
+    /// weights make raked weights a product of cell factors, so this is the usual case), a sweep moves each row of
+    /// u by the same amount, so the sweeps run on per-unit totals: with Z_u = Σ_u z and n_h the rows of cell h,
+    /// m_h = Σ_{u∈h} (Z_u / g_u^(m)) / n_h, Z_u ← Z_u − n_u g_u^(m) m_h, κ_u ← κ_u + g_u^(m) m_h; the residuals are
+    /// r_i = z_i − κ_u, so Σ_u r_a r_b = Σ_u z_a z_b − κ_b Z_a − κ_a Z_b + n_u κ_a κ_b and Σ_u r = Z_u − n_u κ_u.
+    struct RakingLayout: Sendable {
+        var margins: Int
+        /// Rows per unit; g^(m) and margin m's cell (−1: none) per unit at u · margins + m.
+        var rows: [Int]
+        var g: [Double]
+        var cell: [Int]
+        /// Rows in each margin's cells (with a cell code), per margin.
+        var cellRows: [[Int]]
+    }
 
     static func make(_ design: SurveyDesign) -> UnclusteredLayout? {
         if design.hasClusters || design.calibrations.count > 1 { return nil }
         var margin: SurveyDesign.CalibrationMargin?
         if let step = design.calibrations.first {
-            guard case .postStratification(let m) = step else { return nil }
-            margin = m
+            switch step {
+            case .postStratification(let m): margin = m
+            case .raking(let ms): return makeRaked(design, margins: ms)
+            }
         }
         let n = design.rowCount
         let H = margin?.cellCount ?? 0
@@ -77,6 +97,38 @@ struct UnclusteredLayout: Sendable {
         return UnclusteredLayout(unit: unit, unitCount: S * width, cellsPerStratum: width, cellOfUnit: cellOfUnit,
                                  stratumOfUnit: (0..<(S * width)).map { $0 / width }, g: g, unitG: unitG, unitQ: unitQ,
                                  cellG: cellG, cellCount: H)
+    }
+
+    /// The layout of a raked design, or nil when some g^(m) varies within a unit (then the general path).
+    static func makeRaked(_ design: SurveyDesign, margins: [SurveyDesign.CalibrationMargin]) -> UnclusteredLayout? {
+        let n = design.rowCount, M = margins.count, S = design.strataLabels.count
+        var width = 1
+        for m in margins { width *= m.cellCount + 1 }
+        guard M > 0, S * width <= 1 << 16 else { return nil }
+        let U = S * width
+        var unit = [Int32](repeating: 0, count: n)
+        var rows = [Int](repeating: 0, count: U)
+        var g = [Double](repeating: .nan, count: U * M)
+        var cell = [Int](repeating: -1, count: U * M)
+        var cellRows = margins.map { [Int](repeating: 0, count: $0.cellCount) }
+        for i in 0..<n {
+            var u = Int(design.stratum[i])
+            for m in margins { u = u * (m.cellCount + 1) + (m.cells[i] >= 0 ? Int(m.cells[i]) : m.cellCount) }
+            unit[i] = Int32(u)
+            rows[u] += 1
+            for (k, m) in margins.enumerated() {
+                let c = Int(m.cells[i])
+                if c < 0 { continue }
+                cellRows[k][c] += 1
+                cell[u * M + k] = c
+                let value = m.weights[i]
+                if g[u * M + k].isNaN { g[u * M + k] = value } else if g[u * M + k] != value { return nil }
+            }
+        }
+        return UnclusteredLayout(unit: unit, unitCount: U, cellsPerStratum: width, cellOfUnit: [Int](repeating: -1, count: U),
+                                 stratumOfUnit: (0..<U).map { $0 / width }, g: [], unitG: [Double](repeating: 0, count: U),
+                                 unitQ: [Double](repeating: 0, count: U), cellG: [], cellCount: 0,
+                                 raking: RakingLayout(margins: M, rows: rows, g: g, cell: cell, cellRows: cellRows))
     }
 }
 
@@ -272,6 +324,35 @@ extension SurveyDesign {
             for a in 0..<K { m[h * K + a] /= layout.cellG[h] }
         }
 
+        // Raking: the ten sweeps on unit totals give each unit's shift κ_u.
+        var kappa: [Double] = []
+        if let rake = layout.raking {
+            let M = rake.margins
+            kappa = [Double](repeating: 0, count: U * K)
+            var z = sz
+            for _ in 0..<10 {
+                for k in 0..<M {
+                    let H = rake.cellRows[k].count
+                    var mean = [Double](repeating: 0, count: H * K)
+                    for u in 0..<U where rake.cell[u * M + k] >= 0 && rake.rows[u] > 0 {
+                        let h = rake.cell[u * M + k], gu = rake.g[u * M + k]
+                        for a in 0..<K { mean[h * K + a] += z[u * K + a] / gu }
+                    }
+                    for h in 0..<H where rake.cellRows[k][h] > 0 {
+                        for a in 0..<K { mean[h * K + a] /= Double(rake.cellRows[k][h]) }
+                    }
+                    for u in 0..<U where rake.cell[u * M + k] >= 0 && rake.rows[u] > 0 {
+                        let h = rake.cell[u * M + k], gu = rake.g[u * M + k], nu = Double(rake.rows[u])
+                        for a in 0..<K {
+                            let shift = gu * mean[h * K + a]
+                            z[u * K + a] -= nu * shift
+                            kappa[u * K + a] += shift
+                        }
+                    }
+                }
+            }
+        }
+
         // Per stratum: P = Σ r rᵀ and R = Σ r, then the scaled, centred contribution.
         let strata = strataLabels.count
         var v = [Double](repeating: 0, count: K * K)
@@ -296,7 +377,17 @@ extension SurveyDesign {
                 let h = layout.cellOfUnit[u]
                 for a in 0..<K { mh[a] = h >= 0 ? m[h * K + a] : 0 }
                 let Gu = layout.unitG[u], Qu = layout.unitQ[u]
-                for a in 0..<K { R[a] += sz[u * K + a] - mh[a] * Gu }
+                if let rake = layout.raking {
+                    let nu = Double(rake.rows[u])
+                    if nu == 0 { continue }
+                    for a in 0..<K {
+                        let ka = kappa[u * K + a], za = sz[u * K + a]
+                        R[a] += za - nu * ka
+                        for b in a..<K { P[a * K + b] += -kappa[u * K + b] * za - ka * sz[u * K + b] + nu * ka * kappa[u * K + b] }
+                    }
+                } else {
+                    for a in 0..<K { R[a] += sz[u * K + a] - mh[a] * Gu }
+                }
                 // Same-domain products Z_ab.
                 for d in 0..<D where active(d) {
                     let ud = u * D + d

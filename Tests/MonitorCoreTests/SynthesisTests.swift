@@ -133,6 +133,25 @@ struct SynthesisTests {
         }
     }
 
+    @Test("an exchange of one question between two respondents keeps its marginal counts")
+    func questionExchange() throws {
+        let s = try Self.setup("medewerkers")
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 4)
+        try synthesizer.generate()
+        let ernst = try #require(synthesizer.schema.index["ernst"])
+        let records = synthesizer.records
+        let complete = records.indices.filter { !synthesizer.schema.variables[ernst].isMissing[Int(records[$0][ernst])] }
+        let a = try #require(complete.first)
+        let b = try #require(complete.first { records[$0][ernst] != records[a][ernst] })
+        let (newA, (k, newB)) = synthesizer.swapped(a, b, question: synthesizer.questionOf[ernst])
+        #expect(k == b)
+        #expect(newA[ernst] == records[b][ernst] && newB[ernst] == records[a][ernst])
+        // Nothing else of the two questionnaires changes: the answer is valid where it lands.
+        for v in 0..<synthesizer.schema.rawCount where v != ernst {
+            #expect(newA[v] == records[a][v] && newB[v] == records[b][v], "\(synthesizer.schema.variables[v].name)")
+        }
+    }
+
     @Test("apportioning keeps the total and the proportions")
     func apportion() {
         #expect(SynthesisModel.apportion([6, 15, 112], total: 133) == [6, 15, 112])

@@ -67,7 +67,9 @@ public struct CalibrationResult: Sendable {
 /// consistency, structural values) are applied. Calibration: simulated annealing (Kirkpatrick, Gelatt & Vecchi
 /// 1983) over record attributes. A move changes one answer of one respondent, mostly chosen to fix a target that
 /// is off (a share too low: give a respondent of that cell the level; too high: take it away; a count off: move a
-/// respondent into or out of the cell), re-applies the rules to that record, and is accepted with probability
+/// respondent into or out of the cell; exchange all answers, or the answers to one question, with another
+/// respondent, so that marginal counts stay), re-applies the rules to the records, half of the time keeps the best of
+/// `candidates` proposals toward the same target, and is accepted with probability
 /// min(1, exp(-Δloss / T)) under a geometric cooling schedule. The loss is the sum over targets of the squared
 /// distance outside the printed-precision window (see `CompiledTarget.loss`). Weights are fixed: they depend only
 /// on the design and margin variables, which the calibration never changes. Deterministic for a seed.
@@ -96,6 +98,8 @@ public struct Synthesizer {
     /// Stop position -> the start of the set it falls in (itself outside sets); index rawCount = complete.
     var stopSnap: [Int] = []
     var setOf: [Int?]
+    /// Per raw variable: the question it belongs to (the items of its multiple-response set, or itself).
+    var questionOf: [[Int]] = []
 
     public var recordCount: Int { records.count }
 
@@ -155,6 +159,8 @@ public struct Synthesizer {
                 k += 1
             }
         }
+        questionOf = (0..<schema.rawCount).map { [$0] }
+        for items in schema.sets.values { for i in items { questionOf[i] = items } }
         stopSnap = Array(0...schema.rawCount)
         for items in schema.sets.values {
             guard let first = items.min(), let last = items.max() else { continue }
@@ -498,8 +504,12 @@ public struct Synthesizer {
     // MARK: calibration
 
     /// Moves records until every target is within its printed precision or `iterations` moves were tried.
+    /// Of the targeted moves, `swapMoves` exchange all answers of two respondents and `partialMoves` the answers to one
+    /// question (a share `partialNet` of those only when the target as a whole comes closer); with probability
+    /// `bestOf` a targeted move is the best (lowest loss change) of `candidates` proposals.
     public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
-                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, dropout: Double = 0.3, cycles: Int = 3,
+                                   startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, partialMoves: Double = 0.25, partialNet: Double = 0.5,
+                                   bestOf: Double = 0.5, candidates: Int = 4, dropout: Double = 0.3, cycles: Int = 3,
                                    progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
         precondition(weights.count == records.count, "one weight per record")
         let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
@@ -534,40 +544,30 @@ public struct Synthesizer {
         var temperature = startTemperature
         var iteration = 0
 
-        while iteration < iterations && total > 0 {
-            iteration += 1
-            temperature *= cooling
-            if iteration % perCycle == 0 && iteration < iterations {
-                cycleStart = startTemperature / 10
-                cooling = perCycle > 1 ? pow(endTemperature / cycleStart, 1 / Double(perCycle - 1)) : 1
-                temperature = cycleStart
-            }
-            if iteration % 1000 == 0 { violated = (0..<nT).filter { lossOf[$0] > 0 } }
-            if let progress, iteration % progressEvery == 0 {
-                progress(CalibrationProgress(iteration: iteration, iterations: iterations, loss: total,
-                                             violated: (0..<nT).filter { lossOf[$0] > 0 }.count, targets: nT, temperature: temperature))
-            }
-            // Propose: one record changed, or two records' answers swapped.
+        /// A proposed change (one record, or two): toward target `t`, or a random redraw when `t` < 0.
+        func propose(_ t: Int) -> [(Int, [UInt16])]? {
             var r = 0
             var proposal: [UInt16] = []
             var second: (record: Int, proposal: [UInt16])? = nil
             var forcedVar: Int? = nil
-            if violated.isEmpty || rng.unit() < randomMoves {
+            if t < 0 {
                 r = rng.below(records.count)
                 proposal = records[r]
                 let v = mutable[rng.below(mutable.count)]
                 proposal[v] = draw(v, proposal, excluding: Int(proposal[v]))
                 forcedVar = v
             } else {
-                let t = violated[rng.below(violated.count)]
                 let c = compiled[t]
-                let move = rng.unit() < swapMoves ? swapMove(c, num: num[t], den: den[t]) : targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin)
-                guard let move else { continue }
+                let u = rng.unit()
+                let move = u < swapMoves ? swapMove(c, num: num[t], den: den[t], count: cnt[t])
+                    : u < swapMoves + partialMoves ? partialMove(c, num: num[t], den: den[t], count: cnt[t], weights: weights, netShare: partialNet)
+                    : targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin)
+                guard let move else { return nil }
                 switch move {
                 case .force(let record, let variable, let code):
                     r = record
                     proposal = records[r]
-                    guard force(&proposal, variable, code) else { continue }
+                    guard force(&proposal, variable, code) else { return nil }
                     forcedVar = variable
                 case .stop(let record, let position):
                     r = record
@@ -576,21 +576,30 @@ public struct Synthesizer {
                 case .swap(let a, let b):
                     r = a
                     (proposal, second) = swapped(a, b)
+                case .partial(let a, let b, let question):
+                    r = a
+                    (proposal, second) = swapped(a, b, question: question)
+                    if proposal == records[a] && second!.proposal == records[b] { return nil }
                 }
             }
             if second == nil {
                 repair(&proposal, old: records[r], forced: forcedVar, dropout: dropout)
-                if proposal == records[r] { continue }
+                if proposal == records[r] { return nil }
             }
-            // Evaluate the change on the targets that read a changed variable.
             var changes = [(r, proposal)]
             if let second { changes.append(second) }
+            return changes
+        }
+        var evaluation = 0
+        /// The change of the loss if `changes` were made; fills `touched` and the targets' new sums.
+        func evaluate(_ changes: [(Int, [UInt16])]) -> Double {
+            evaluation += 1
             touched.removeAll(keepingCapacity: true)
             for (k, new) in changes {
                 let old = records[k]
                 for v in 0..<new.count where new[v] != old[v] {
-                    for t in dependents[v] where stamp[t] != iteration {
-                        stamp[t] = iteration
+                    for t in dependents[v] where stamp[t] != evaluation {
+                        stamp[t] = evaluation
                         touched.append(t)
                     }
                 }
@@ -612,6 +621,37 @@ public struct Synthesizer {
                 newLoss[t] = c.loss(numerator: n, denominator: d, count: m, margin: margin)
                 delta += newLoss[t] - lossOf[t]
             }
+            return delta
+        }
+
+        while iteration < iterations && total > 0 {
+            iteration += 1
+            temperature *= cooling
+            if iteration % perCycle == 0 && iteration < iterations {
+                cycleStart = startTemperature / 10
+                cooling = perCycle > 1 ? pow(endTemperature / cycleStart, 1 / Double(perCycle - 1)) : 1
+                temperature = cycleStart
+            }
+            if iteration % 1000 == 0 { violated = (0..<nT).filter { lossOf[$0] > 0 } }
+            if let progress, iteration % progressEvery == 0 {
+                progress(CalibrationProgress(iteration: iteration, iterations: iterations, loss: total,
+                                             violated: (0..<nT).filter { lossOf[$0] > 0 }.count, targets: nT, temperature: temperature))
+            }
+            // Propose: one record changed, or two records' answers swapped. Sometimes the best of a few
+            // proposals toward the same target (the one that disturbs the other targets least).
+            let targeted = !violated.isEmpty && rng.unit() >= randomMoves
+            let t = targeted ? violated[rng.below(violated.count)] : -1
+            let tries = targeted && rng.unit() < bestOf ? candidates : 1
+            var best: [(Int, [UInt16])] = []
+            var bestDelta = Double.infinity
+            for _ in 0..<tries {
+                guard let changes = propose(t) else { continue }
+                let d = evaluate(changes)
+                if d < bestDelta { bestDelta = d; best = changes }
+            }
+            guard !best.isEmpty else { continue }
+            let changes = best
+            let delta = tries > 1 ? evaluate(changes) : bestDelta
             if delta <= 0 || rng.unit() < exp(-delta / temperature) {
                 for (k, new) in changes { records[k] = new }
                 for t in touched {
@@ -639,13 +679,15 @@ public struct Synthesizer {
         case stop(record: Int, position: Int)
         /// Exchange the two records' answers (everything but the fixed variables).
         case swap(Int, Int)
+        /// Exchange the two records' answers to one question (a variable or a multiple-response set).
+        case partial(Int, Int, [Int])
     }
 
     /// A swap toward a share or mean target: a respondent of the target's cell with a lower (higher) value
     /// exchanges answers with a respondent elsewhere with a higher (lower) one, so that the answer moves between
     /// cells of the fixed variables while every marginal count of the answers stays the same.
-    mutating func swapMove(_ c: CompiledTarget, num: Double, den: Double) -> Move? {
-        guard !c.isCount else { return nil }
+    mutating func swapMove(_ c: CompiledTarget, num: Double, den: Double, count: Int) -> Move? {
+        if c.isCount { return countSwapMove(c, count: count) }
         let estimate = c.estimate(numerator: num, denominator: den)
         let up = estimate.isNaN || estimate < c.published
         let n = records.count
@@ -672,6 +714,120 @@ public struct Synthesizer {
             return nil
         }
         return nil
+    }
+
+    /// A swap toward a count whose cell lies in a design cell (a group of a fixed variable): a respondent of the
+    /// design cell who is outside the counted cell exchanges answers with a respondent of another design cell whose
+    /// answers would count (count too low), or the other way round (too high). Every marginal count of the answers
+    /// stays; the counted respondent moves between design cells.
+    mutating func countSwapMove(_ c: CompiledTarget, count: Int) -> Move? {
+        let fixedConditions = c.conditions.filter { fixed[$0.variable] }
+        guard !fixedConditions.isEmpty else { return nil }
+        let low = Double(count) < c.published
+        func fitsFixed(_ r: [UInt16]) -> Bool { fixedConditions.allSatisfy { $0.allowed[Int(r[$0.variable])] } }
+        func answersFit(_ r: [UInt16]) -> Bool {
+            c.denominator[Int(r[c.row])] && c.conditions.allSatisfy { fixed[$0.variable] || $0.allowed[Int(r[$0.variable])] }
+        }
+        let n = records.count
+        for _ in 0..<64 {
+            let a = rng.below(n)
+            guard fitsFixed(records[a]), answersFit(records[a]) != low else { continue }
+            for _ in 0..<64 {
+                let b = rng.below(n)
+                if b != a && !fitsFixed(records[b]) && answersFit(records[b]) == low { return .swap(a, b) }
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// An exchange of the answers to one question between two respondents, toward a target: the question is one
+    /// the target reads (its row or a condition); one respondent is on the wrong side of the target (a share: in
+    /// the cell with the wrong answer; a count too low: outside the cell, too high: inside), the other one has
+    /// answers that move the first to the right side. The question's marginal counts stay (a missing answer moves
+    /// with the others, so item non-response moves between respondents too).
+    mutating func partialMove(_ c: CompiledTarget, num: Double, den: Double, count: Int, weights: [Double], netShare: Double) -> Move? {
+        let n = records.count
+        let low = c.isCount && Double(count) < c.published
+        let estimate = c.isCount ? 0 : c.estimate(numerator: num, denominator: den)
+        let up = !c.isCount && (estimate.isNaN || estimate < c.published)
+        let fixedConditions = c.conditions.filter { fixed[$0.variable] }
+        /// Whether `new` (the record with the other answers) is better for the target than `old`.
+        func better(_ old: [UInt16], _ new: [UInt16]) -> Bool {
+            let (a, x) = c.contribution(old), (b, y) = c.contribution(new)
+            if c.isCount { return low ? b && !a : a && !b }
+            if a && b { return up ? y > x : y < x }
+            if a { return up ? x < c.published / c.scale : x > c.published / c.scale }
+            return b && (up ? y > c.published / c.scale : y < c.published / c.scale)
+        }
+        // The respondent to move and the variables (row or conditions) whose answers would move it.
+        var a = -1
+        var variables: [Int] = []
+        if low {
+            // Outside the cell: the closest of a few candidates, and one of the answers that keep it out.
+            var best = Int.max
+            for _ in 0..<48 {
+                let k = rng.below(n)
+                let record = records[k]
+                guard !c.contribution(record).inDenominator, fixedConditions.allSatisfy({ $0.allowed[Int(record[$0.variable])] }) else { continue }
+                var failing = c.conditions.filter { !$0.allowed[Int(record[$0.variable])] }.map(\.variable)
+                if !c.denominator[Int(record[c.row])] { failing.append(c.row) }
+                if failing.count < best || (failing.count == best && rng.below(2) == 0) { best = failing.count; a = k; variables = failing }
+            }
+        } else {
+            for _ in 0..<64 {
+                let k = rng.below(n)
+                let (inDen, x) = c.contribution(records[k])
+                guard inDen else { continue }
+                if !c.isCount && !(up ? x < c.published / c.scale : x > c.published / c.scale) { continue }
+                a = k
+                break
+            }
+            variables = [c.row] + (c.isCount ? c.conditions.map(\.variable) : [])
+        }
+        guard a >= 0 else { return nil }
+        let sources = variables.flatMap { sourcesOf[$0] }.filter { !fixed[$0] && schema.variables[$0].type != .text }
+        guard !sources.isEmpty else { return nil }
+        let question = questionOf[sources[rng.below(sources.count)]]
+        // The other respondent: one whose answers move the first to the right side, and with whom the target as
+        // a whole (both respondents changed) comes closer to the published figure.
+        let distance = c.isCount ? abs(Double(count) - c.published) : abs(estimate - c.published)
+        let net = rng.unit() < netShare
+        for _ in 0..<64 {
+            let b = rng.below(n)
+            guard b != a, question.contains(where: { records[a][$0] != records[b][$0] }) else { continue }
+            var trialA = records[a], trialB = records[b]
+            for v in question { swap(&trialA[v], &trialB[v]) }
+            schema.derive(&trialA)
+            guard better(records[a], trialA) else { continue }
+            if !net { return .partial(a, b, question) }
+            schema.derive(&trialB)
+            var m = Double(count), nu = num, de = den
+            for (k, new) in [(a, trialA), (b, trialB)] {
+                let (i, x) = c.contribution(records[k]), (j, y) = c.contribution(new)
+                let w = weights[k]
+                m += (j ? 1 : 0) - (i ? 1 : 0)
+                nu += (j ? w * y : 0) - (i ? w * x : 0)
+                de += (j ? w : 0) - (i ? w : 0)
+            }
+            let after = c.isCount ? abs(m - c.published) : abs(c.estimate(numerator: nu, denominator: de) - c.published)
+            if after < distance || estimate.isNaN { return .partial(a, b, question) }
+        }
+        return nil
+    }
+
+    /// Records a and b with their answers to `question` exchanged, each repaired.
+    mutating func swapped(_ a: Int, _ b: Int, question: [Int]) -> ([UInt16], (record: Int, proposal: [UInt16])) {
+        var ra = records[a], rb = records[b]
+        for v in question { swap(&ra[v], &rb[v]) }
+        // A respondent who had stopped before the question now reaches it (and the other one keeps its answers).
+        let first = question.min()!
+        if isValid(first, ra[first]) && Int(ra[stopSlot]) <= first { setStop(&ra, schema.rawCount) }
+        if isValid(first, rb[first]) && Int(rb[stopSlot]) <= first { setStop(&rb, schema.rawCount) }
+        let oldA = records[a], oldB = records[b]
+        repair(&ra, old: oldA, forced: nil)
+        repair(&rb, old: oldB, forced: nil)
+        return (ra, (b, rb))
     }
 
     /// Records a and b with their non-fixed answers exchanged, each repaired for its own fixed variables.
@@ -705,9 +861,25 @@ public struct Synthesizer {
                 // Bring a respondent into the cell: let a drop-out answer further, fix a failing condition, or answer the row.
                 // Only respondents whose fixed answers (design cells) already fit the cell can be moved in.
                 let fixedConditions = c.conditions.filter { fixed[$0.variable] }
-                guard let r = sample({ record in
+                let accept: ([UInt16]) -> Bool = { record in
                     !c.contribution(record).inDenominator && fixedConditions.allSatisfy { $0.allowed[Int(record[$0.variable])] }
-                }) else { return nil }
+                }
+                // Mostly the closest of a few candidates (fewest answers to change: a victim who skipped the row
+                // rather than a non-victim), so that the move disturbs little else.
+                var closest: Int? = nil
+                if rng.unit() < 0.6 {
+                    var best = Int.max
+                    for _ in 0..<48 {
+                        let k = rng.below(n)
+                        let record = records[k]
+                        guard accept(record) else { continue }
+                        var d = Int(record[stopSlot]) <= needed ? 1 : 0
+                        for (v, allowed) in c.conditions where !allowed[Int(record[v])] { d += 1 }
+                        if !c.denominator[Int(record[c.row])] { d += 1 }
+                        if d < best { best = d; closest = k }
+                    }
+                }
+                guard let r = closest ?? sample(accept) else { return nil }
                 let record = records[r]
                 let stop = Int(record[stopSlot])
                 if stop <= needed {

@@ -15,7 +15,7 @@ struct ReproduceCommandTests {
         let parts = summary.split(separator: " ")
         let n = try #require(Int(parts[1])), m = try #require(Int(parts[3]))
         #expect(m == 552)
-        #expect(n >= 445, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
+        #expect(n >= 455, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
         #expect(!result.stdout.contains("| differs"), "no figure differs without documentation")
         let committed = try String(contentsOfFile: CLI.repositoryRoot.appendingPathComponent("docs/reproduction.md").path, encoding: .utf8)
         #expect(committed == result.stdout, "docs/reproduction.md is stale: run `swift run monitor reproduce --format md -o docs/reproduction.md`")

@@ -67,18 +67,23 @@ extension Monitor {
             let interactive = !quiet && Terminal.stderrIsTerminal
             var bar = ProgressBar(label: "writing \(survey)", total: total, enabled: interactive)
 
-            if iterations == 0 {
-                // Generate and write row by row: nothing but one chunk of output is kept.
+            /// Streams the rows `produce` hands over into the output (atomically), with the progress bar.
+            func writeRows(_ produce: (_ row: (Int, [UInt16]) throws -> Void) throws -> Void) throws {
                 var file = try StreamingFile(path: output)
                 defer { file.discard() }
                 try file.write(encoder.headerBytes())
-                try synthesizer.generate(n: n) { i, record in
+                try produce { i, record in
                     encoder.append(record, index: i, to: &file.buffer)
                     try file.flushIfFull()
                     bar.update(i + 1)
                 }
                 bar.finish()
                 try file.commit()
+            }
+
+            if iterations == 0 {
+                // Generate and write row by row: nothing but one chunk of output is kept.
+                try writeRows { row in try synthesizer.generate(n: n, each: row) }
                 Terminal.note("wrote \(output) (\(NumberFormat.grouped(total)) rows, \(encoder.header.count) columns; synthetic data, seed \(seed), not calibrated)", quiet: quiet)
                 return
             }
@@ -87,7 +92,7 @@ extension Monitor {
             let count = synthesizer.recordCount
             Terminal.note("\(survey): \(NumberFormat.grouped(count)) synthetic respondents drawn (seed \(seed))", quiet: quiet)
 
-            if iterations > 0 {
+            do {
                 let (scheme, frames) = try SchemeLocator.load(survey)
                 let weigher = Weigher(scheme: scheme, frames: frames)
                 let weights = try weigher.weigh(values: synthesizer.values(of: weigher.variables), base: nil, rowCount: count).weights
@@ -108,16 +113,7 @@ extension Monitor {
                     Terminal.note("  not met: \(t.id): published \(NumberFormat.exact(t.published)), reached \(NumberFormat.fixed(t.reached, 2))", quiet: quiet)
                 }
             }
-            var file = try StreamingFile(path: output)
-            defer { file.discard() }
-            try file.write(encoder.headerBytes())
-            for (i, record) in synthesizer.records.enumerated() {
-                encoder.append(record, index: i, to: &file.buffer)
-                try file.flushIfFull()
-                bar.update(i + 1)
-            }
-            bar.finish()
-            try file.commit()
+            try writeRows { row in for (i, record) in synthesizer.records.enumerated() { try row(i, record) } }
             Terminal.note("wrote \(output) (\(NumberFormat.grouped(count)) rows, \(encoder.header.count) columns; synthetic data)", quiet: quiet)
         }
     }

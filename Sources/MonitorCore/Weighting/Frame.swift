@@ -106,16 +106,7 @@ public struct Frame: Sendable, Equatable {
     /// Assigns each respondent to a frame cell. `columns` hold the respondents' values of `variables`
     /// (same order). Rows that match no cell get -1.
     public func margin(name: String, columns: [[String]], rowCount: Int) -> Margin {
-        var cache: [[String]: Int32] = [:]
-        var cellOfRow = [Int32](repeating: -1, count: rowCount)
-        for row in 0..<rowCount {
-            let key = columns.map { $0[row] }
-            if let known = cache[key] { cellOfRow[row] = known; continue }
-            let index = cells.firstIndex { matches($0, key) }.map { Int32($0) } ?? -1
-            cache[key] = index
-            cellOfRow[row] = index
-        }
-        return Margin(name: name, labels: cells.map(\.label), totals: cells.map(\.total), cellOfRow: cellOfRow)
+        margin(name: name, coded: columns.map { CodedColumn($0) }, rowCount: rowCount)
     }
 }
 

@@ -193,13 +193,11 @@ public struct TableEngine: Sendable {
         var index: Index
         var rowCount: Int
 
-        /// `f` of each row's value, evaluated once per distinct value.
-        func map<T>(_ f: (String) -> T) -> [T] {
-            let table = values.map(f)
-            switch index {
-            case .levels(let c): return c.mapped(table)
-            case .built(let a): return a.map { table[Int($0)] }
-            }
+        /// Each base row's entry of `perValue` (indexed like `values`), `outside` for rows outside the base.
+        func rows<T>(_ perValue: [T], inBase: [Bool], outside: T) -> [T] {
+            var out = [T](repeating: outside, count: inBase.count)
+            for i in 0..<out.count where inBase[i] { out[i] = perValue[index[i]] }
+            return out
         }
         /// The values some row has (one pass over the rows; only asked for when the codebook does not list them).
         var presentValues: [String] {
@@ -253,10 +251,7 @@ public struct TableEngine: Sendable {
         let order = levels ?? (codebook.levelCodes(of: name)?.filter { !missingCodes.contains($0) }
             ?? Array(Set(table.presentValues.filter { !missingCodes.contains($0) })).sorted())
         let index = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, Int32($0)) })
-        let group = table.values.map { index[$0] ?? -1 }
-        var codes = [Int32](repeating: -1, count: inBase.count)
-        for i in 0..<codes.count where inBase[i] { codes[i] = group[table.index[i]] }
-        return Grouping(labels: order, codes: codes)
+        return Grouping(labels: order, codes: table.rows(table.values.map { index[$0] ?? -1 }, inBase: inBase, outside: -1))
     }
 
     /// The row's outcome restricted to the base, the levels it shows, and whether it is a percentage or a mean.
@@ -274,17 +269,13 @@ public struct TableEngine: Sendable {
         // A 0/1 variable shown as one row: the proportion with 1.
         if row.levels == nil, Set(valid) == ["0", "1"] || (valid.isEmpty && Set(table.presentValues).isSubset(of: ["0", "1", ""])) {
             let value = table.values.map { v -> Double in excluded.contains(v) ? .nan : (v == "1" ? 1 : (v == "0" ? 0 : .nan)) }
-            var y = [Double](repeating: .nan, count: inBase.count)
-            for i in 0..<y.count where inBase[i] { y[i] = value[table.index[i]] }
-            return (.numeric(y), [""], .percent)
+            return (.numeric(table.rows(value, inBase: inBase, outside: .nan)), [""], .percent)
         }
         // Categories: every valid level (and any missing code the row lists) is in the denominator.
         var levels = valid.filter { !excluded.contains($0) }
         for code in row.levels ?? [] where !levels.contains(code) { levels.append(code) }
         let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, Int32($0)) })
-        let level = table.values.map { index[$0] ?? -1 }
-        var codes = [Int32](repeating: -1, count: inBase.count)
-        for i in 0..<codes.count where inBase[i] { codes[i] = level[table.index[i]] }
+        let codes = table.rows(table.values.map { index[$0] ?? -1 }, inBase: inBase, outside: Int32(-1))
         return (.categorical(Grouping(labels: levels, codes: codes)), row.levels ?? levels, .percent)
     }
 }

@@ -96,6 +96,14 @@ struct DerivationTests {
         label: Ernst
         bands: ernst
         values: [{code: minder, label: M, min: 1, max: 4}, {code: zeer, label: Z, min: 5, max: 7}]
+      - name: incident
+        label: Incident naar ernst (allen)
+        cases:
+          - {when: {ab: ["0"]}, code: geen}
+          - {when: {ab: ["1"], ernstig: [zeer]}, code: zeer}
+          - {when: {ernstig: [minder]}, code: minder}
+        values: [{code: geen, label: G}, {code: minder, label: M}, {code: zeer, label: Z}]
+      - {name: rest, label: Rest, complement: ernst, total: 8}
     """
 
     @Test("each kind of derivation, row by row")
@@ -114,6 +122,39 @@ struct DerivationTests {
         #expect(codes("ernstig") == ["zeer", "minder", "", "zeer"])
         let n = dataset.numeric("n")!
         #expect(n[1] == 0 && n[0].isNaN && n[2].isNaN && n[3].isNaN)
+        // First case that holds; none holds -> empty (row 3: ab missing; row 4: ab missing, ernst 7 is not minder).
+        #expect(codes("incident") == ["zeer", "geen", "", ""])
+        let rest = dataset.numeric("rest")!
+        #expect(rest[0] == 3 && rest[1] == 4 && rest[2].isNaN && rest[3] == 1)
+    }
+
+    @Test("the generator's per-record derivation equals the column-wise one, for every combination of answers")
+    func recordSchemaAgrees() throws {
+        let codebook = try Codebook.parse(yaml: DerivationTests.yaml, file: "test.yaml")
+        let schema = try RecordSchema(codebook: codebook, numeric: ["ernst": .init(values: [1, 2, 3, 4, 5, 6, 7], weights: nil)], textValues: [:])
+        let raw = (0..<schema.rawCount).map { schema.variables[$0] }
+        // Every combination of the raw variables' domains, as records and as CSV rows.
+        var records: [[UInt16]] = [[]]
+        for v in raw { records = records.flatMap { r in v.domain.indices.map { r + [UInt16($0)] } } }
+        var csv = "id," + raw.map(\.name).joined(separator: ",") + "\n"
+        for (i, r) in records.enumerated() { csv += "\(i)," + raw.indices.map { raw[$0].domain[Int(r[$0])] }.joined(separator: ",") + "\n" }
+        let table = try CSVReader().read(.file(Fixtures.temporary(Array(csv.utf8))), columns: .all)
+        let (dataset, _) = DatasetBuilder(codebook: codebook).build(table)
+        for (i, var record) in records.enumerated() {
+            record += [UInt16](repeating: 0, count: schema.variables.count - schema.rawCount)
+            schema.derive(&record)
+            for v in schema.variables[schema.rawCount...] {
+                let k = schema.index[v.name]!
+                let fromRecord = v.domain[Int(record[k])]
+                let fromColumn: String
+                switch dataset[v.name]! {
+                case .categorical(let c): fromColumn = c.levels[Int(c.codes[i])].code
+                case .numeric(let y): fromColumn = y[i].isNaN ? "" : NumberFormat.exact(y[i])
+                case .text: fromColumn = "?"
+                }
+                #expect(fromRecord == fromColumn, "\(v.name), row \(i)")
+            }
+        }
     }
 
     @Test("structural mistakes in a codebook are errors", arguments: [
@@ -121,6 +162,10 @@ struct DerivationTests {
         ("{code: minder, label: M, min: 1, max: 4}", "{code: minder, label: M, min: 1, max: 5}", "overlap"),
         ("{code: zeer, label: Z, min: 5, max: 7}", "{code: zeer, label: Z, min: 5, max: 6}", "do not cover"),
         ("any: [a, b]", "any: [a, ernst]", "not a binary variable"),
+        ("{when: {ab: [\"0\"]}, code: geen}", "{when: {ab: [\"0\"]}, code: niets}", "is not among its values"),
+        ("{when: {ernstig: [minder]}, code: minder}", "{when: {ernstig: [klein]}, code: minder}", "has no code"),
+        ("{when: {ernstig: [minder]}, code: minder}", "{when: {ernst: [\"4\"]}, code: minder}", "not a categorical variable"),
+        ("complement: ernst", "complement: functie", "not a numeric variable"),
     ])
     func mistakes(original: String, replacement: String, message: String) throws {
         let broken = DerivationTests.yaml.replacingOccurrences(of: original, with: replacement)

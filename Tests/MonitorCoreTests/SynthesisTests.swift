@@ -75,6 +75,9 @@ struct SynthesisTests {
                 let n = target.column == nil ? try engine.rowBaseN(target.spec, row: target.row)
                     : try #require(table.cell(row: target.row, block: block, column: column)).n
                 #expect(Double(n) == reached.reached, "\(target.id)")
+            case .levelCount:
+                let n = try engine.count(target.spec, row: target.row, block: block, column: column)
+                #expect(Double(n) == reached.reached, "\(target.id)")
             }
         }
     }

@@ -51,7 +51,8 @@ public struct ResponseSet: Codable, Sendable, Equatable {
     public var items: [String]
 }
 
-/// A variable the tool computes from others. Exactly one of `recode`, `any`, `bands`, `count` is set.
+/// A variable the tool computes from others. Exactly one of `recode`, `any`, `bands`, `count`, `cases`,
+/// `complement` is set.
 public struct DerivedVariable: Codable, Sendable, Equatable {
     public var name: String
     public var label: String
@@ -65,16 +66,46 @@ public struct DerivedVariable: Codable, Sendable, Equatable {
     public var bands: String?
     /// Numeric: the number of items equal to 1 (missing if every item is missing).
     public var count: [String]?
+    /// Categorical: the code of the first case whose conditions all hold (variable → allowed codes), else
+    /// missing (empty). Combines variables: e.g. non-victims as a category of the severity of the most recent
+    /// incident (`slachtoffer: ["0"]` → `geen_incident`, then the ernst bands).
+    public var cases: [Case]?
+    /// Numeric: `total` minus the numeric variable named here (missing where it is missing): the offline
+    /// share of a respondent's incidents is 100 minus the online share.
+    public var complement: String?
+    public var total: Double?
 
-    public enum Kind: Sendable { case recode(String), any([String]), bands(String), count([String]) }
+    public struct Case: Codable, Sendable, Equatable {
+        public var when: [String: [String]]
+        public var code: String
+    }
+
+    public enum Kind: Sendable {
+        case recode(String), any([String]), bands(String), count([String]), cases([Case]), complement(String, total: Double)
+    }
 
     public var kind: Kind? {
-        let set = [recode != nil, any != nil, bands != nil, count != nil].filter { $0 }.count
+        let set = [recode != nil, any != nil, bands != nil, count != nil, cases != nil, complement != nil].filter { $0 }.count
         guard set == 1 else { return nil }
         if let recode { return .recode(recode) }
         if let any { return .any(any) }
         if let bands { return .bands(bands) }
+        if let cases { return .cases(cases) }
+        if let complement { return .complement(complement, total: total ?? 100) }
         return .count(count!)
+    }
+
+    /// The variables a derived variable is computed from (directly).
+    public var sourceNames: [String] {
+        switch kind {
+        case .recode(let s)?, .bands(let s)?, .complement(let s, _)?: return [s]
+        case .any(let items)?, .count(let items)?: return items
+        case .cases(let cases)?:
+            var names: [String] = []
+            for c in cases { for name in c.when.keys.sorted() where !names.contains(name) { names.append(name) } }
+            return names
+        case nil: return []
+        }
     }
 }
 
@@ -134,7 +165,7 @@ public struct Codebook: Codable, Sendable, Equatable {
         for d in derived ?? [] {
             guard known[d.name] == nil else { throw fail("derived variable \"\(d.name)\" clashes with another variable") }
             guard let kind = d.kind else {
-                throw fail("derived variable \"\(d.name)\" needs exactly one of recode, any, bands, count")
+                throw fail("derived variable \"\(d.name)\" needs exactly one of recode, any, bands, count, cases, complement")
             }
             switch kind {
             case .recode(let source):
@@ -172,6 +203,32 @@ public struct Codebook: Codable, Sendable, Equatable {
                     throw fail("derived variable \"\(d.name)\": the bands do not cover the range of \(source)")
                 }
                 known[d.name] = .categorical
+            case .cases(let cases):
+                let targets = Set((d.values ?? []).map(\.code))
+                if cases.isEmpty { throw fail("derived variable \"\(d.name)\": cases is empty") }
+                for c in cases {
+                    guard targets.contains(c.code) else {
+                        throw fail("derived variable \"\(d.name)\": case code \"\(c.code)\" is not among its values")
+                    }
+                    if c.when.isEmpty { throw fail("derived variable \"\(d.name)\": a case needs a `when` condition") }
+                    for (name, codes) in c.when.sorted(by: { $0.key < $1.key }) {
+                        guard let type = known[name], type == .categorical || type == .binary else {
+                            throw fail("derived variable \"\(d.name)\": case condition on \"\(name)\", which is not a categorical variable defined before it")
+                        }
+                        let valid = (variable(name)?.validValues.map(\.code) ?? derived?.first(where: { $0.name == name }).map { v in
+                            v.any != nil ? ["1", "0"] : (v.values ?? []).map(\.code)
+                        } ?? []) + missing.map(\.code)
+                        for code in codes where !valid.contains(code) {
+                            throw fail("derived variable \"\(d.name)\": \(name) has no code \"\(code)\"")
+                        }
+                    }
+                }
+                known[d.name] = .categorical
+            case .complement(let source, _):
+                guard known[source] == .numeric else {
+                    throw fail("derived variable \"\(d.name)\": complement source \"\(source)\" is not a numeric variable defined before it")
+                }
+                known[d.name] = .numeric
             }
         }
     }

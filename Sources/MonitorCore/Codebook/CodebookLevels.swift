@@ -12,8 +12,8 @@ extension Codebook {
         guard let d = derivedVariable(name), let kind = d.kind else { return nil }
         switch kind {
         case .any: return ["1", "0"] + missingCodes
-        case .recode, .bands: return (d.values ?? []).map(\.code) + missingCodes
-        case .count: return nil
+        case .recode, .bands, .cases: return (d.values ?? []).map(\.code) + missingCodes
+        case .count, .complement: return nil
         }
     }
 

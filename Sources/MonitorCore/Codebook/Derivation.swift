@@ -1,4 +1,5 @@
-/// Computes the codebook's derived variables (recode, any, bands, count) from columns already built.
+/// Computes the codebook's derived variables (recode, any, bands, count, cases, complement) from columns
+/// already built.
 enum Derivation {
     static func compute(_ d: DerivedVariable, in dataset: Dataset, missing: [Level]) -> Column? {
         guard let kind = d.kind else { return nil }
@@ -69,6 +70,33 @@ enum Derivation {
                 return UInt16(i)
             }
             return .categorical(CategoricalColumn(levels: levels, codes: codes))
+
+        case .cases(let cases):
+            let codesOut = (d.values ?? []).map(\.code)
+            let levels = (d.values ?? []).map { Level(code: $0.code, label: $0.label) } + missing
+            let emptyIndex = UInt16(levels.firstIndex { $0.code == "" && $0.isMissing } ?? levels.count - 1)
+            // Per case: per condition the column and a mask over its levels.
+            var compiled: [(conditions: [(CategoricalColumn, [Bool])], code: UInt16)] = []
+            for c in cases {
+                var conditions: [(CategoricalColumn, [Bool])] = []
+                for (name, allowed) in c.when.sorted(by: { $0.key < $1.key }) {
+                    guard let column = dataset.categorical(name) else { return nil }
+                    conditions.append((column, column.levels.map { allowed.contains($0.code) }))
+                }
+                compiled.append((conditions, UInt16(codesOut.firstIndex(of: c.code)!)))
+            }
+            var codes = [UInt16](repeating: emptyIndex, count: n)
+            for row in 0..<n {
+                for c in compiled where c.conditions.allSatisfy({ $0.1[Int($0.0.codes[row])] }) {
+                    codes[row] = c.code
+                    break
+                }
+            }
+            return .categorical(CategoricalColumn(levels: levels, codes: codes))
+
+        case .complement(let sourceName, let total):
+            guard case .numeric(let source)? = dataset[sourceName] else { return nil }
+            return .numeric(source.map { $0.isNaN ? .nan : total - $0 })
         }
     }
 }

@@ -21,8 +21,21 @@ public struct ReportFigure: Sendable, Equatable {
 }
 
 /// Where a published figure lives among the computed tables (`data/published/cells.csv`).
+///
+/// `row` is a tidy row key (`slachtoffer`, `ernst_categorie=zeer_ernstig`), or one of two derived forms:
+/// `rank=K` (the K-th largest estimate among the table's rows in the column: Tabel 2.18's "belangrijkste reden"),
+/// `decrease:WAVE:<row key>` (the printed decrease in percentage points since WAVE: that wave's published figure
+/// in the specification's `previous` minus the estimate). `n_check` `count` says the printed value is itself an
+/// unweighted count: of the respondents in the cell with the row's level, or (row without a level) with a valid
+/// answer.
 public struct FigureCell: Sendable, Equatable {
-    public enum NCheck: String, Sendable { case base, group, both, none }
+    public enum NCheck: String, Sendable { case base, group, both, none, count }
+    /// The derived forms of `row`.
+    public enum RowForm: Sendable, Equatable {
+        case cell(String)
+        case rank(Int)
+        case decrease(wave: String, row: String)
+    }
     public var id: String
     public var survey: String
     /// Spec key (T2.2); empty when no specification computes the figure.
@@ -34,6 +47,15 @@ public struct FigureCell: Sendable, Equatable {
     public var reason: String
 
     public var isMapped: Bool { !table.isEmpty }
+
+    public var form: RowForm {
+        if row.hasPrefix("rank="), let k = Int(row.dropFirst(5)), k >= 1 { return .rank(k) }
+        if row.hasPrefix("decrease:") {
+            let parts = row.split(separator: ":", maxSplits: 2).map(String.init)
+            if parts.count == 3 { return .decrease(wave: parts[1], row: parts[2]) }
+        }
+        return .cell(row)
+    }
 }
 
 /// A statement of the report's text on whether a difference is significant.
@@ -139,7 +161,17 @@ public struct PublishedData: Sendable {
         var counted = Set<String>()
         for cell in cells where cell.survey == survey && cell.isMapped && irreconcilable[cell.id] == nil {
             guard let spec = byKey[cell.table], let figure = figuresByID[cell.id] else { continue }
+            // A rank or a decrease follows from cells that are targets of their own.
+            guard case .cell = cell.form else { continue }
             let decimals = spec.decimals ?? 0
+            if cell.nCheck == .count {
+                if let value = figure.value {
+                    let level = cell.row.contains("=")
+                    out.append(CalibrationTarget(id: cell.id + " (count)", spec: spec, row: cell.row, column: cell.column,
+                                                 kind: level ? .levelCount(Int(value)) : .count(Int(value))))
+                }
+                continue
+            }
             if let value = figure.value {
                 out.append(CalibrationTarget(id: cell.id, spec: spec, row: cell.row, column: cell.column, kind: .estimate(value: value, decimals: decimals)))
             }

@@ -97,6 +97,10 @@ public enum Reproduction {
             }
             let block = cell.column.map { String($0.split(separator: "=", maxSplits: 1)[0]) } ?? ""
             let column = cell.column.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? ""
+            if cell.nCheck == .count || cell.form != .cell(cell.row) {
+                out.append(try checkDerived(figure, cell: cell, table: table, block: block, column: column, engine: engine, data: data, check: check))
+                continue
+            }
             guard let computed = table.cell(row: cell.row, block: block, column: column) else {
                 check.status = .differs
                 check.reason = "no cell \(check.cell) in \(table.spec.name)"
@@ -141,6 +145,58 @@ public enum Reproduction {
             out.append(check)
         }
         return out
+    }
+
+    /// A figure that is a count, a rank or a decrease since an earlier wave (`FigureCell.RowForm`).
+    static func checkDerived(_ figure: ReportFigure, cell: FigureCell, table: ComputedTable, block: String, column: String,
+                             engine: TableEngine, data: PublishedData, check initial: FigureCheck) throws -> FigureCheck {
+        var check = initial
+        let decimals = table.spec.decimals ?? 0
+        var problem: String? = nil
+        switch cell.form {
+        case .rank(let k):
+            let estimates = table.cells.filter { $0.block == block && $0.column == column && $0.statistic == .percent }
+                .compactMap { c in c.estimate.map { (c.row, $0 * 100) } }
+                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            if estimates.count >= k {
+                check.reproduced = estimates[k - 1].1
+                check.cell = "rank \(k): " + estimates[k - 1].0 + " | " + (cell.column ?? "total")
+            } else {
+                problem = "the column has fewer than \(k) estimates"
+            }
+        case .decrease(let wave, let row):
+            check.cell = "\(wave) − 2024: " + row + " | " + (cell.column ?? "total")
+            let c = table.cell(row: row, block: block, column: column)
+            if let c, let estimate = c.estimate, let previous = c.trend.first(where: { $0.wave == wave })?.published {
+                check.reproduced = previous - estimate * (c.statistic == .percent ? 100 : 1)
+            } else {
+                problem = "no estimate, or no \(wave) figure in \(table.spec.name)'s previous waves"
+            }
+        case .cell(let row):
+            let n = try engine.count(table.spec, row: row, block: block, column: column)
+            check.reproduced = Double(n)
+            check.cell = "count: " + row + " | " + (cell.column ?? "total")
+        }
+        if problem == nil, let r = check.reproduced, let published = figure.value {
+            check.difference = r - published
+            if !matches(r, published: published, decimals: cell.nCheck == .count ? 0 : decimals) { problem = "value" }
+        } else if problem == nil {
+            problem = "no value"
+        }
+        if problem == nil {
+            check.status = .reproduced
+            check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" } ?? ""
+        } else if let reason = data.irreconcilable[figure.id] {
+            check.status = .irreconcilable
+            check.reason = reason
+        } else if let reason = data.notReached[figure.id] {
+            check.status = .notReached
+            check.reason = problem! + " (" + reason + ")"
+        } else {
+            check.status = .differs
+            check.reason = problem!
+        }
+        return check
     }
 
     /// Every significance statement of one survey.

@@ -6,6 +6,8 @@ public struct CalibrationTarget: Sendable, Equatable {
         case estimate(value: Double, decimals: Int)
         /// Respondents of the base (and group) with a valid answer to the row.
         case count(Int)
+        /// Respondents of the base (and group) with the row's level (a printed unweighted count).
+        case levelCount(Int)
     }
 
     public var id: String
@@ -107,6 +109,11 @@ struct CompiledTarget {
             isCount = true
             published = Double(n)
             halfWidth = 0
+        case .levelCount(let n):
+            isCount = true
+            published = Double(n)
+            halfWidth = 0
+            denominator = zip(denominator, value).map { $0 && $1 == 1 }
         }
         variables = Array(Set(conditions.map(\.0) + [r])).sorted()
         weight = target.weight

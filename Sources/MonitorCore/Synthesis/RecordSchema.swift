@@ -19,8 +19,10 @@ struct RecordSchema {
     }
 
     enum Rule {
-        /// target index by source index
+        /// target index by source index (also a numeric complement: the target domain is total − the source's)
         case recode(source: Int, table: [UInt16])
+        /// per case its conditions (variable, allowed indices) and target index; no case holds -> `empty`
+        case cases([(conditions: [(Int, [Bool])], code: UInt16)], empty: UInt16)
         /// per source: for each source index 1 -> -1, 0 -> -2, missing -> index of that missing code in the target
         case any(sources: [Int], tables: [[Int]], empty: UInt16)
         case bands(source: Int, table: [UInt16])
@@ -118,6 +120,33 @@ struct RecordSchema {
                 add(Variable(name: d.name, role: .derived, type: .numeric, domain: values.map(NumberFormat.exact) + [""],
                              number: values + [.nan], isMissing: values.map { _ in false } + [true]))
                 rules.append((target, .count(sources: sources, empty: UInt16(values.count))))
+            case .cases(let cases):
+                let codes = (d.values ?? []).map(\.code)
+                let domain = codes + missingCodes
+                let empty = UInt16(codes.count + (missingCodes.firstIndex(of: "") ?? 0))
+                var compiled: [(conditions: [(Int, [Bool])], code: UInt16)] = []
+                for c in cases {
+                    var conditions: [(Int, [Bool])] = []
+                    for (name, allowed) in c.when.sorted(by: { $0.key < $1.key }) {
+                        guard let v = index[name] else { continue }
+                        conditions.append((v, variables[v].domain.map { allowed.contains($0) }))
+                    }
+                    compiled.append((conditions, UInt16(codes.firstIndex(of: c.code)!)))
+                }
+                add(Variable(name: d.name, role: .derived, type: .categorical, domain: domain, number: domain.map { _ in .nan },
+                             isMissing: codes.map { _ in false } + missingCodes.map { _ in true }))
+                rules.append((target, .cases(compiled, empty: empty)))
+            case .complement(let sourceName, let total):
+                guard let s = index[sourceName] else { continue }
+                let source = variables[s]
+                var values: [Double] = []
+                for x in source.number where !x.isNaN && !values.contains(total - x) { values.append(total - x) }
+                let table = source.number.map { x -> UInt16 in
+                    x.isNaN ? UInt16(values.count) : UInt16(values.firstIndex(of: total - x)!)
+                }
+                add(Variable(name: d.name, role: .derived, type: .numeric, domain: values.map(NumberFormat.exact) + [""],
+                             number: values + [.nan], isMissing: values.map { _ in false } + [true]))
+                rules.append((target, .recode(source: s, table: table)))
             }
         }
     }
@@ -150,6 +179,13 @@ struct RecordSchema {
                     if x == 1 { count += 1 } else if x != 0 { complete = false; break }
                 }
                 record[target] = complete ? UInt16(count) : empty
+            case .cases(let cases, let empty):
+                var code = empty
+                for c in cases where c.conditions.allSatisfy({ $0.1[Int(record[$0.0])] }) {
+                    code = c.code
+                    break
+                }
+                record[target] = code
             }
         }
     }
@@ -161,6 +197,10 @@ struct RecordSchema {
         switch rule {
         case .recode(let s, _), .bands(let s, _): return rawSources(of: s)
         case .any(let sources, _, _), .count(let sources, _): return sources.flatMap { rawSources(of: $0) }
+        case .cases(let cases, _):
+            var out: [Int] = []
+            for c in cases { for (v, _) in c.conditions { for r in rawSources(of: v) where !out.contains(r) { out.append(r) } } }
+            return out
         }
     }
 

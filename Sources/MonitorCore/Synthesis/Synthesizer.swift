@@ -496,6 +496,19 @@ public struct Synthesizer {
                 if record[s] != to || schema.variables[s].role == .derived { ok = force(&record, s, to) && ok }
             }
             return ok
+        case .cases(let cases, _):
+            // One of the cases that give the code, at random; each of its conditions forced to an allowed code
+            // (the current one when it is allowed). An earlier case that still holds would win, so check.
+            let options = cases.filter { $0.code == c }
+            guard !options.isEmpty else { return false }
+            let chosen = options[rng.below(options.count)]
+            var ok = true
+            for (s, allowed) in chosen.conditions where !allowed[Int(record[s])] {
+                let codes = allowed.indices.filter { allowed[$0] && !(schema.variables[s].isMissing[$0] && !variable.isMissing[Int(c)]) }
+                guard !codes.isEmpty else { return false }
+                ok = force(&record, s, UInt16(codes[rng.below(codes.count)])) && ok
+            }
+            return ok
         case .count:
             return false
         }

@@ -19,6 +19,31 @@ extension TableEngine {
         return (0..<dataset.rowCount).filter { outcome.isObserved($0) }.count
     }
 
+    /// Unweighted respondents of the table's base (and of group `column` of block `block`, unless `block` is
+    /// empty) with the row's level, or with a valid answer when the key has no level: a count the report prints.
+    public func count(_ spec: TableSpec, row key: String, block: String, column: String) throws -> Int {
+        let inBase = try baseMask(spec)
+        let (outcome, level, _) = try rowOutcome(spec, row: key, inBase: inBase)
+        var member = inBase
+        if !block.isEmpty {
+            let levels = spec.columns.first { $0.by == block }?.levels
+            let groups = try grouping(block, levels: levels, inBase: inBase)
+            guard let g = groups.labels.firstIndex(of: column) else {
+                throw DataError(.spec, SourcePosition(file: spec.file ?? spec.key), "\(spec.name) has no group \(column) in block \(block)")
+            }
+            for i in member.indices where groups.codes[i] != Int32(g) { member[i] = false }
+        }
+        switch outcome {
+        case .numeric(let y):
+            // A 0/1 row: the level "1" is the respondents with 1.
+            return member.indices.filter { member[$0] && !y[$0].isNaN && (level.isEmpty || (level == "1" && y[$0] == 1) || (level == "0" && y[$0] == 0)) }.count
+        case .categorical(let g):
+            let k = level.isEmpty ? nil : g.labels.firstIndex(of: level).map(Int32.init)
+            if !level.isEmpty && k == nil { return 0 }
+            return member.indices.filter { member[$0] && g.codes[$0] >= 0 && (k == nil || g.codes[$0] == k!) }.count
+        }
+    }
+
     /// Group `group` against group `other` of the same column block: the pairwise design-based t test of
     /// `monitor test`, Bonferroni-adjusted for the pairs among the block's groups (the verdict uses the adjusted p).
     public func compare(_ spec: TableSpec, row key: String, block: String, group: String, other: String) throws -> Comparison? {

@@ -194,11 +194,7 @@ extension Codebook {
         while let name = pending.popLast() {
             guard out.insert(name).inserted else { continue }
             guard let d = derivedVariable(name) else { continue }
-            switch d.kind {
-            case .recode(let source)?, .bands(let source)?: pending.append(source)
-            case .any(let items)?, .count(let items)?: pending += items
-            case nil: break
-            }
+            pending += d.sourceNames
         }
         return out
     }

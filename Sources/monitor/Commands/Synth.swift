@@ -99,7 +99,9 @@ extension Monitor {
                 let specs = try TableSpec.loadAll(directory: BundledData.path("tables")).filter { $0.survey == survey }
                 let published = try PublishedData.load(directory: BundledData.path("published"))
                 var targets = published.targets(survey: survey, specs: specs)
-                if count != model.n { targets = targets.filter { if case .count = $0.kind { return false }; return true } }
+                if count != model.n { targets = targets.filter {
+                    switch $0.kind { case .count, .levelCount: return false; case .estimate: return true }
+                } }
                 let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
                                                        progressEvery: interactive ? 20_000 : 500_000) { p in
                     guard !quiet else { return }

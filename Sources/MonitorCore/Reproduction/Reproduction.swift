@@ -206,6 +206,7 @@ public enum Reproduction {
         for s in data.statements where s.survey == survey {
             var check = StatementCheck(id: s.id, survey: survey, explicit: s.isExplicit, comparison: "\(s.groupA) vs \(s.groupB): \(s.measure)",
                                        expected: s.verdict, found: nil, pValue: nil, status: .notChecked, reason: "")
+            var boundNote: String? = nil
             guard let link = links[s.id], link.isMapped, let against = link.against else {
                 check.reason = links[s.id]?.reason ?? "not in data/published/significance-map.csv"
                 out.append(check)
@@ -228,9 +229,23 @@ public enum Reproduction {
             case .wave(let wave):
                 let column = link.groupA == "total" ? "" : link.groupA
                 let block = link.groupA == "total" ? "" : link.block
-                let trend = table.cell(row: link.row, block: block, column: column)?.trend.first { $0.wave == wave }
+                let cell = table.cell(row: link.row, block: block, column: column)
+                let trend = cell?.trend.first { $0.wave == wave }
                 check.found = trend?.verdict
                 check.pValue = trend?.pValue
+                // No n printed for the earlier wave: the bound with the earlier figure taken as exact.
+                if let cell, let trend, trend.verdict == .notTested, trend.n == nil, let estimate = cell.estimate, let se = cell.standardError {
+                    let scale = cell.statistic == .percent ? 100.0 : 1.0
+                    if let p = TrendComparison.bound(current: estimate * scale, standardError: se * scale, previous: trend.published) {
+                        check.pValue = p
+                        if p >= engine.alpha {
+                            check.found = .notSignificant
+                            boundNote = "bound: \(wave) has no printed n, so its figure is taken as exact; p ≥ \(NumberFormat.fixed(p, 3)) for any \(wave) n"
+                        } else {
+                            boundNote = "inconclusive: \(wave) has no printed n; with its figure taken as exact p = \(NumberFormat.fixed(p, 4)) < \(NumberFormat.fixed(engine.alpha, 2)), and a small enough \(wave) sample would make it not significant"
+                        }
+                    }
+                }
             }
             if let found = check.found, found != .notTested {
                 check.status = found == s.verdict ? .held : .notHeld
@@ -238,8 +253,9 @@ public enum Reproduction {
                     check.reason = reason
                 }
             } else {
-                check.reason = "the test cannot be computed (no n for the earlier wave, or a group too small)"
+                check.reason = boundNote ?? "the test cannot be computed (no n for the earlier wave, or a group too small)"
             }
+            if check.status != .notChecked, let note = boundNote { check.reason = check.reason.isEmpty ? note : check.reason + "; " + note }
             out.append(check)
         }
         return out

@@ -39,4 +39,13 @@ public enum TrendComparison {
                           statistic: z, df: nil, pValue: p, adjustedPValue: p,
                           verdict: Comparison.verdict(difference: current - p0, p: p, alpha: alpha), n: n, otherN: previous.n)
     }
+
+    /// The smallest p-value any size of the previous wave could give, when the report prints its figure without
+    /// an n: the previous figure is treated as exact (n₀ → ∞), so z = (x₁ − x₀)/s₁ and p = 2(1 − Φ(|z|)). Every
+    /// finite n₀ adds variance and raises p, so a bound p ≥ α means "not significant" whatever n₀ was; a bound
+    /// below α decides nothing. Works for a mean as for a proportion (same scale for `current` and `previous`).
+    public static func bound(current: Double, standardError: Double, previous: Double) -> Double? {
+        guard standardError > 0, current.isFinite, previous.isFinite else { return nil }
+        return 2 * Distributions.normalSurvival(abs(current - previous) / standardError)
+    }
 }

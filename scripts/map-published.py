@@ -97,6 +97,23 @@ OVERRIDES = {
     "tx2.7|Aangifte trend|Ernstig|Totaal": ("T2.24", "aangifte_gedaan", "ernst_categorie=zeer_ernstig"),
     "tx2.7|Aangifte trend|Minder ernstig|Totaal": ("T2.24", "aangifte_gedaan", "ernst_categorie=minder_ernstig"),
     "txMS-A|Aangifte naar ernst|Ernstig|Aangifte gedaan": ("T2.24", "aangifte_gedaan", "ernst_categorie=zeer_ernstig"),
+    "txMS-A|Slachtofferschap naar overheid|Gemeenten en provincies|Totaal":
+        ("T2.2", "slachtoffer", "bestuurslaag_gemeente_provincie=gemeente_provincie"),
+    # satisfaction: '(zeer) tevreden' / '(zeer) ontevreden' are the 3-way groupings, 'zeer ontevreden' the raw answer
+    "tx2.7|Tevredenheid|Bespreken|(Zeer) tevreden": ("F2.11", "tevredenheid_bespreken_groep=tevreden", "total"),
+    "tx2.7|Tevredenheid|Melden|Zeer ontevreden": ("F2.11", "tevredenheid_melden=zeer_ontevreden", "total"),
+    "tx2.7|Tevredenheid bespreken|Voorzitters|(Zeer) tevreden":
+        ("F2.11", "tevredenheid_bespreken_groep=tevreden", "type_ambtsdrager=voorzitter"),
+    "tx2.7|Tevredenheid bespreken|Volksvertegenwoordigers|(Zeer) tevreden":
+        ("F2.11", "tevredenheid_bespreken_groep=tevreden", "type_ambtsdrager=volksvertegenwoordiger"),
+    "tx2.7|Tevredenheid melden|Voorzitters|(Zeer) tevreden":
+        ("F2.11", "tevredenheid_melden_groep=tevreden", "type_ambtsdrager=voorzitter"),
+    "tx2.7|Tevredenheid melden|Volksvertegenwoordigers|(Zeer) tevreden":
+        ("F2.11", "tevredenheid_melden_groep=tevreden", "type_ambtsdrager=volksvertegenwoordiger"),
+    "tx2.7|Tevredenheid externe melding|Externe melding|(Zeer) tevreden":
+        ("T2.33", "tevredenheid_extern_groep=tevreden", "total"),
+    "tx2.7|Tevredenheid externe melding|Externe melding|(Zeer) ontevreden":
+        ("T2.33", "tevredenheid_extern_groep=ontevreden", "total"),
     # medewerkers
     "tx3.2|Herhaald slachtofferschap|Meer dan een keer slachtoffer|% van slachtoffers":
         ("F3.6", "herhaaldelijk_slachtoffer=herhaaldelijk", "total"),
@@ -108,6 +125,25 @@ OVERRIDES = {
     "txMS-M|Aangifte|Geen aangifte (medewerker of organisatie)|Totaal": ("F3.20", "aangifte_geen", "total"),
     "txConcl-M|Aangifte|Aangifte gedaan|Totaal": ("F3.20", "aangifte_gedaan", "total"),
     "tx3.7|Aangifte trend|Gemeenten (totaal aangifte)|Totaal": ("T3.15", "aangifte_gedaan", "bestuurslaag=gemeente"),
+    # Figuur 3.3: gemeenten is in two blocks (bestuurslaag, and the combined bestuurslaag_provincie_waterschap)
+    "tx3.2|Slachtofferschap naar bestuurslaag|Gemeenten|Totaal": ("F3.3", "slachtoffer", "bestuurslaag=gemeente"),
+    "txMS-M|Slachtofferschap naar bestuurslaag|Gemeenten|Totaal": ("F3.3", "slachtoffer", "bestuurslaag=gemeente"),
+    "tx3.2|Slachtofferschap naar bestuurslaag|Provincies en waterschappen|Totaal":
+        ("F3.3", "slachtoffer", "bestuurslaag_provincie_waterschap=provincie_waterschap"),
+    "txMS-M|Slachtofferschap naar bestuurslaag|Provincies en waterschappen|Totaal":
+        ("F3.3", "slachtoffer", "bestuurslaag_provincie_waterschap=provincie_waterschap"),
+    # Figuur 3.18: 'ontevreden' in the text is the (zeer) ontevreden grouping
+    "tx3.7|Tevredenheid|Bespreken|(Zeer) ontevreden": ("F3.18", "tevredenheid_bespreken_groep=ontevreden", "total"),
+    "tx3.7|Tevredenheid|Opvolging melding|(Zeer) tevreden": ("F3.18", "tevredenheid_melden_groep=tevreden", "total"),
+    "tx3.7|Tevredenheid|Opvolging melding|(Zeer) ontevreden": ("F3.18", "tevredenheid_melden_groep=ontevreden", "total"),
+    "tx3.7|Ontevredenheid naar ernst|Ernstig|Ontevreden bespreken":
+        ("F3.18", "tevredenheid_bespreken_groep=ontevreden", "ernst_categorie=zeer_ernstig"),
+    "tx3.7|Ontevredenheid naar ernst|Ernstig|Ontevreden opvolging melding":
+        ("F3.18", "tevredenheid_melden_groep=ontevreden", "ernst_categorie=zeer_ernstig"),
+    "tx3.7|Ontevredenheid naar ernst|Minder ernstig|Ontevreden bespreken":
+        ("F3.18", "tevredenheid_bespreken_groep=ontevreden", "ernst_categorie=minder_ernstig"),
+    "tx3.7|Ontevredenheid naar ernst|Minder ernstig|Ontevreden opvolging melding":
+        ("F3.18", "tevredenheid_melden_groep=ontevreden", "ernst_categorie=minder_ernstig"),
 }
 
 # Family figures of 2024 that no specification lists: (pattern on the id, reason). First match wins. A reason
@@ -121,24 +157,7 @@ UNMAPPED = [
      "Figuur 2.4 and 2.5 are not specified"),
     (r"^tx2\.2\|Slachtofferschap trend\|Dagelijks bestuurders: afname",
      "not a cell: a difference in percentage points (Tabel 2.3: 67% in 2022, 57% in 2024)"),
-    (r"^txC\|Leeftijd\|",
-     "not specified (bijlage C): slachtofferschap by leeftijdsgroep; the codebook has the variable, no table "
-     "uses it"),
-    (r"^txC\|Seksuele orientatie\|",
-     "not specified (bijlage C): bedreiging/intimidatie by seksuele oriëntatie (seksuele_orientatie_groep); the "
-     "codebook has the variable, no table uses it"),
-    (r"^txC\|Lichamelijke beperking\|",
-     "not specified (bijlage C): bedreiging/intimidatie by lichamelijke beperking (beperking); the codebook has "
-     "the variable, no table uses it"),
     (r"^T2\.18\|", "ranking: Tabel 2.18 (top three reasons per year); the 2024 percentages are Tabel 2.17's"),
-    (r"^tx2\.7\|Tevredenheid externe melding\|",
-     "not in the codebook: satisfaction with the external report (no variable)"),
-    (r"^tx2\.7\|Tevredenheid",
-     "not in the codebook: satisfaction with bespreken/melden (Figuur 2.11, no variable)"),
-    (r"^txMS-A\|Slachtofferschap naar overheid\|Gemeenten en provincies\|",
-     "combined group: gemeenten en provincies (two cells of Tabel 2.2, both 47%); no derived variable joins them"),
-    (r"\|Provincies en waterschappen\|",
-     "combined group: provincies en waterschappen (Figuur 3.3); no derived variable joins them"),
     (r"^(F3\.[45]\|.*\|Offline|tx3\.2\|Verhouding offline/online.*)$",
      "complement: the offline share is 100 - the online mean of Figuur 3.4/3.5 (the format has no "
      "complement row)"),
@@ -148,9 +167,8 @@ UNMAPPED = [
     (r"^T3\.11\|Het interne registratiesysteem\|Besproken$",
      "not a cell: printed '-'; the registratiesysteem is only a melden answer (no besproken item)"),
     (r"^tx3\.7\|Tevredenheid opvolging aangifte\|",
-     "not in the codebook: satisfaction with the follow-up of the aangifte (unweighted counts, n=9)"),
-    (r"^tx3\.7\|(Tevredenheid|Ontevredenheid naar ernst)\|",
-     "not in the codebook: satisfaction with bespreken/melden (Figuur 3.18, no variable)"),
+     "unweighted count: satisfaction with the follow-up of the aangifte (tevredenheid_aangifte, n=9: 4 (zeer) "
+     "ontevreden, 2 (zeer) tevreden); a table cell is a weighted percentage, not a count of respondents"),
 ]
 
 # n_check exceptions: (table, rows or None, id pattern or None, base usable?, group usable?, reason). The
@@ -192,7 +210,8 @@ N_RULES = [
 NOT_FAMILY = "outside the four families: "
 SIG = {
     "SIG-E-001": ("F3.3", "slachtoffer", "bestuurslaag", "gemeente", "rest",
-                  "the rest of the block is provincies + waterschappen, the report's combined group"),
+                  "the rest of the block is provincies + waterschappen, the report's combined group; SIG-E-011 "
+                  "is the same test on the combined block (bestuurslaag_provincie_waterschap)"),
     "SIG-E-002": (None, NOT_FAMILY + "response composition (Tabel 1.4)"),
     "SIG-E-003": ("T2.2", "slachtoffer", "partijrichting", "progressief", "lokaal_overig", ""),
     "SIG-E-004": ("T2.2", "slachtoffer", "partijrichting", "progressief", "conservatief", ""),
@@ -204,8 +223,9 @@ SIG = {
     "SIG-E-008": (None, NOT_FAMILY + "target of the aggression (fysieke kenmerken, Tabel 2.10); not in the codebook"),
     "SIG-E-009": (None, NOT_FAMILY + "type of perpetrator (Tabel 2.9); not in the codebook"),
     "SIG-E-010": (None, NOT_FAMILY + "background of the aggression by year (Tabel 2.13); not in the codebook"),
-    "SIG-E-011": ("F3.3", "slachtoffer", "bestuurslaag", "gemeente", "rest",
-                  "the rest of the block is provincies + waterschappen, the report's combined group"),
+    "SIG-E-011": ("F3.3", "slachtoffer", "bestuurslaag_provincie_waterschap", "gemeente", "rest",
+                  "two-group block: rest = provincies en waterschappen, the group of the published 22%; the same "
+                  "test as gemeenten against the rest of the bestuurslaag block (SIG-E-001)"),
     "SIG-E-012": ("T3.3", "slachtoffer", "functiegroep", "buitendienst", "binnendienst", ""),
     "SIG-E-013": ("T3.3", "slachtoffer", "functiegroep", "dienstverlening", "binnendienst", ""),
     "SIG-E-014": ("F3.4", "aandeel_online_verbale_agressie", "", "total", "wave:2022",
@@ -215,14 +235,19 @@ SIG = {
     "SIG-E-016": ("T3.7", "ernst_categorie=zeer_ernstig", "soort_incident", "verbale_agressie", "wave:2022", ""),
     "SIG-E-017": ("T3.7", "ernst_categorie=zeer_ernstig", "soort_incident", "bedreiging_intimidatie", "wave:2022", ""),
     "SIG-E-018": (None, "not specified (bijlage C): offline verbale agressie by leeftijdsgroep; no table specifies it"),
-    "SIG-E-019": (None, "not specified (bijlage C): slachtofferschap by migratieachtergrond; no table specifies it"),
-    "SIG-E-020": (None, "not specified (bijlage C): online aggression by migratieachtergrond; no table specifies it"),
+    "SIG-E-019": ("T5.1", "slachtoffer", "migratieachtergrond", "1", "rest",
+                  "two-group block: rest = zonder migratieachtergrond; the statement covers all bijlage C "
+                  "differences by migratieachtergrond"),
+    "SIG-E-020": (None, "not in the codebook: 'online agressie en intimidatie' by migratieachtergrond needs a "
+                        "variable for having had any online incident (aandeel_online_verbale_agressie or "
+                        "aandeel_online_bedreiging_intimidatie above 0, among victims or all); T5.1 has the "
+                        "migratieachtergrond block but no such row"),
     "SIG-E-021": (None, NOT_FAMILY + "target of the aggression (etnische achtergrond); not in the codebook"),
     "SIG-E-022": (None, NOT_FAMILY + "type of perpetrator (anonymous social media account); not in the codebook"),
     "SIG-E-023": (None, NOT_FAMILY + "attitude item (knowing when behaviour crosses the line); not in the codebook"),
     "SIG-E-024": (None, NOT_FAMILY + "feeling unsafe in the function; not in the codebook"),
-    "SIG-E-025": (None, "not specified (bijlage C): bedreiging/intimidatie by seksuele oriëntatie (seksuele_orientatie_groep); "
-                        "no table specifies it"),
+    "SIG-E-025": ("T5.1", "bedreiging_intimidatie", "seksuele_orientatie_groep", "niet_hetero", "rest",
+                  "two-group block: rest = hetero"),
     "SIG-E-026": (None, NOT_FAMILY + "target of the aggression (belonging to a specific group); not in the codebook"),
     "SIG-E-027": (None, NOT_FAMILY + "attitude item (the organisation does enough); not in the codebook"),
     "SIG-I-001": ("T2.2", "slachtoffer", "bestuurslaag", "gemeente", "waterschap",
@@ -250,11 +275,13 @@ SIG = {
     "SIG-I-014": (None, "no earlier figure: no 2022 online/offline shares for ambtsdragers are published (Figuur 2.6/2.7 have no "
                         "previous wave)"),
     "SIG-I-015": ("F2.8", "herhaaldelijk_slachtoffer=herhaaldelijk", "", "total", "wave:2022", ""),
-    "SIG-I-016": (None, "not specified (bijlage C): slachtofferschap by leeftijdsgroep; no table specifies it"),
-    "SIG-I-017": (None, "not specified (bijlage C): slachtofferschap by leeftijdsgroep; no table specifies it"),
-    "SIG-I-018": (None, "not specified (bijlage C): online verbale agressie by leeftijdsgroep; no table specifies it"),
-    "SIG-I-019": (None, "not specified (bijlage C): bedreiging/intimidatie by lichamelijke beperking (beperking); no table "
-                        "specifies it"),
+    "SIG-I-016": ("T5.1", "slachtoffer", "leeftijdsgroep", "leeftijd_18_39", "leeftijd_60_plus",
+                  "also every form except fysieke agressie (rows verbale_agressie, bedreiging_intimidatie)"),
+    "SIG-I-017": ("T5.1", "slachtoffer", "leeftijdsgroep", "leeftijd_40_59", "leeftijd_60_plus",
+                  "also every form except fysieke agressie (rows verbale_agressie, bedreiging_intimidatie)"),
+    "SIG-I-018": (None, "not specified (bijlage C): online verbale agressie by leeftijdsgroep; T5.1 has the "
+                        "leeftijdsgroep block but no online row"),
+    "SIG-I-019": ("T5.1", "bedreiging_intimidatie", "beperking", "met", "rest", "two-group block: rest = zonder"),
     "SIG-I-020": ("T3.4", "slachtoffer", "contact_buiten_organisatie", "dagelijks", "minder_dan_wekelijks",
                   "also against nooit (geen contact) and for verbale_agressie and bedreiging_intimidatie"),
     "SIG-I-021": ("T3.4", "slachtoffer", "contact_buiten_organisatie", "enkele_keren_per_week",
@@ -290,8 +317,10 @@ SIG = {
                   "two-group block: rest = niet ernstig"),
     "SIG-I-038": ("T2.16", "niet_gemeld", "type_ambtsdrager", "volksvertegenwoordiger", "voorzitter", ""),
     "SIG-I-039": ("T2.16", "niet_gemeld", "type_ambtsdrager", "volksvertegenwoordiger", "dagelijks_bestuur", ""),
-    "SIG-I-040": (None, "not in the codebook: satisfaction with bespreken (Figuur 2.11)"),
-    "SIG-I-041": (None, "not in the codebook: satisfaction with melden (Figuur 2.11)"),
+    "SIG-I-040": ("F2.11", "tevredenheid_bespreken_groep=tevreden", "type_ambtsdrager", "voorzitter",
+                  "volksvertegenwoordiger", ""),
+    "SIG-I-041": ("F2.11", "tevredenheid_melden_groep=tevreden", "type_ambtsdrager", "voorzitter",
+                  "volksvertegenwoordiger", ""),
     "SIG-I-042": (None, "not specified (Tabel 2.18, a ranking): the 2022 figure (27%, T2.18|2022|Tweede reden) "
                         "is not in Tabel 2.17's previous"),
     "SIG-I-043": ("F2.13", "geregistreerd=ja", "type_ambtsdrager", "voorzitter", "rest",
@@ -319,8 +348,10 @@ SIG = {
     "SIG-I-053": ("T3.13", "intern_gemeld", "geslacht", "vrouw", "rest", "two-group block: rest = mannen"),
     "SIG-I-054": (None, "no earlier figure: the 2022 value is only described as 'vergelijkbaar' (Figuur 3.17 "
                         "is an image)"),
-    "SIG-I-055": (None, "not in the codebook: dissatisfaction with bespreken (Figuur 3.18)"),
-    "SIG-I-056": (None, "not in the codebook: dissatisfaction with the follow-up of the melding (Figuur 3.18)"),
+    "SIG-I-055": ("F3.18", "tevredenheid_bespreken_groep=ontevreden", "ernst_categorie", "zeer_ernstig", "rest",
+                  "two-group block: rest = minder ernstig"),
+    "SIG-I-056": ("F3.18", "tevredenheid_melden_groep=ontevreden", "ernst_categorie", "zeer_ernstig", "rest",
+                  "two-group block: rest = minder ernstig"),
     "SIG-I-057": ("F3.19", "extern_gemeld", "soort_incident", "bedreiging_intimidatie", "rest",
                   "two-group block: rest = verbale agressie; medewerkers have only bedreiging/intimidatie"),
     "SIG-I-058": ("T3.17", "geregistreerd=ja", "ernst_categorie", "zeer_ernstig", "rest",

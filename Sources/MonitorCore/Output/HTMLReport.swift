@@ -45,6 +45,7 @@ public enum HTMLReport {
         case .severity: return "Ernst"
         case .reporting: return "Bespreken, melden en registreren"
         case .aangifte: return "Aangifte"
+        case .context: return "Daders, doelwit en beleving"
         }
     }
 

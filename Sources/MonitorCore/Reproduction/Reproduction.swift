@@ -243,6 +243,14 @@ public enum Reproduction {
                             boundNote = "bound: \(wave) has no printed n, so its figure is taken as exact; p ≥ \(NumberFormat.fixed(p, 3)) for any \(wave) n"
                         } else {
                             boundNote = "inconclusive: \(wave) has no printed n; with its figure taken as exact p = \(NumberFormat.fixed(p, 4)) < \(NumberFormat.fixed(engine.alpha, 2)), and a small enough \(wave) sample would make it not significant"
+                            // For a percentage: the smallest earlier n that makes the difference significant
+                            // (binomial variance of the earlier wave, as TrendComparison).
+                            let p0 = trend.published / 100, d = abs(estimate - p0)
+                            let room = pow(d / Distributions.normalQuantile(1 - engine.alpha / 2), 2) - se * se
+                            if cell.statistic == .percent, room > 0, p0 > 0, p0 < 1 {
+                                let n0 = Int((p0 * (1 - p0) / room).rounded(.up))
+                                boundNote! += " (significant for any \(wave) n ≥ \(n0))"
+                            }
                         }
                     }
                 }

@@ -5,7 +5,10 @@ import Foundation
 /// researcher adds or changes a table without recompiling. Documented in docs/tables.md.
 public struct TableSpec: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable { case tabel, figuur }
-    public enum Family: String, Codable, Sendable, CaseIterable { case prevalence, severity, reporting, aangifte }
+    /// The report's four families of tables, and `context`: tables on the aggression's circumstances (daders,
+    /// what it was aimed at, its background) and the respondents' attitudes, which the report's significance
+    /// statements also cover.
+    public enum Family: String, Codable, Sendable, CaseIterable { case prevalence, severity, reporting, aangifte, context }
     public enum Statistic: String, Codable, Sendable { case percent, mean }
     public enum Test: String, Codable, Sendable { case groupVersusRest = "group_vs_rest", none }
 

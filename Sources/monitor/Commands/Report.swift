@@ -30,7 +30,7 @@ extension Monitor {
         @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
         var survey: String?
 
-        @Option(help: "Only this family: prevalence, severity, reporting, aangifte or all.")
+        @Option(help: "Only this family: prevalence, severity, reporting, aangifte, context or all.")
         var family: String = "all"
 
         @Option(name: .customLong("table"), help: ArgumentHelp("Only these tables (repeatable): 2.2, T2.2 or F2.9.", valueName: "id"))
@@ -54,7 +54,7 @@ extension Monitor {
 
         func validate() throws {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
-                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
+                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
             if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
         }

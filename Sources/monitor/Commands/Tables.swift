@@ -6,7 +6,7 @@ extension Monitor {
     /// `monitor tables [FILE] [--survey S] [--family F] [--table ID] [--format md|csv|json] [--output DIR|FILE]`
     struct Tables: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The Monitor's tables (prevalence, severity, reporting, aangifte) from a respondent file.",
+            abstract: "The Monitor's tables (prevalence, severity, reporting, aangifte; context) from a respondent file.",
             discussion: """
             Weights the file with the survey's scheme (post-stratification to the population frame; --weight uses a
             weight column instead), evaluates every table specification (data/tables/, or --specs DIR) and prints
@@ -32,7 +32,7 @@ extension Monitor {
         @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
         var survey: String?
 
-        @Option(help: "Only this family: prevalence, severity, reporting, aangifte or all.")
+        @Option(help: "Only this family: prevalence, severity, reporting, aangifte, context or all.")
         var family: String = "all"
 
         @Option(name: .customLong("table"), help: ArgumentHelp("Only these tables (repeatable): 2.2, T2.2 or F2.9.", valueName: "id"))
@@ -65,7 +65,7 @@ extension Monitor {
 
         func validate() throws {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
-                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, all")
+                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
             if format == .xlsx && output == nil && isatty(1) != 0 {

@@ -59,7 +59,7 @@ ROW_KEYS = {"variable", "label", "levels", "labels", "exclude", "statistic"}
 COLUMN_KEYS = {"by", "label", "levels", "labels"}
 WAVE_KEYS = {"wave", "figures"}
 FIGURE_KEYS = {"row", "column", "percent", "mean", "n"}
-ID_PATTERN = re.compile(r"^[0-9]+\.[0-9]+$")
+ID_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+)+$")
 
 
 # ----------------------------------------------------------------------------------------------- YAML
@@ -108,7 +108,9 @@ class Codebook:
                 self.vars[d["name"]] = ("binary", ["1", "0"], "derived")
             elif "recode" in d or "bands" in d:
                 self.vars[d["name"]] = ("categorical", [str(x["code"]) for x in d.get("values", [])], "derived")
-            elif "count" in d:
+            elif "recode" in d or "bands" in d or "cases" in d:
+                self.vars[d["name"]] = ("categorical", [str(x["code"]) for x in d.get("values", [])], "derived")
+            elif "count" in d or "complement" in d:
                 self.vars[d["name"]] = ("numeric", None, "derived")
             else:
                 raise ValueError(f"{path}: derived variable {d.get('name')} has no known kind")

@@ -146,29 +146,33 @@ OVERRIDES = {
         ("F3.18", "tevredenheid_melden_groep=ontevreden", "ernst_categorie=minder_ernstig"),
 }
 
+# Figures that are not one cell but follow from cells (data/published/README.md): a rank among a column's rows
+# (`rank=K`), a decrease in percentage points since a wave of the spec's `previous` (`decrease:WAVE:<row>`), an
+# unweighted count of respondents (n_check `count`: of the row's level, or with a valid answer when the row has no
+# level). id -> (table, row, column, n_check).
+DERIVED = {
+    "T2.18|2024|Belangrijkste reden": ("T2.17", "rank=1", "total", "none"),
+    "T2.18|2024|Tweede reden": ("T2.17", "rank=2", "total", "none"),
+    "T2.18|2024|Derde reden": ("T2.17", "rank=3", "total", "none"),
+    "tx2.2|Slachtofferschap trend|Dagelijks bestuurders: afname 2022-2024|procentpunt":
+        ("T2.3", "decrease:2022:slachtoffer", "type_ambtsdrager=dagelijks_bestuur", "none"),
+    "tx3.7|Tevredenheid opvolging aangifte|Aantal respondenten|Totaal (n)":
+        ("F3.20.1", "tevredenheid_aangifte_groep", "total", "count"),
+    "tx3.7|Tevredenheid opvolging aangifte|(Zeer) ontevreden|Aantal":
+        ("F3.20.1", "tevredenheid_aangifte_groep=ontevreden", "total", "count"),
+    "tx3.7|Tevredenheid opvolging aangifte|(Zeer) tevreden|Aantal":
+        ("F3.20.1", "tevredenheid_aangifte_groep=tevreden", "total", "count"),
+}
+
 # Family figures of 2024 that no specification lists: (pattern on the id, reason). First match wins. A reason
 # starts with its kind ("kind: detail"); the summary counts the kinds.
 UNMAPPED = [
-    (r"^(tx2\.3|txMS-A)\|Aandeel alle ambtsdragers met incident\|",
-     "not expressible: share of all ambtsdragers with a (zeer) ernstig / minder ernstig incident (prevalence × "
-     "severity, Figuur 2.10); the F2.10 specification computes the split among victims (see its notes)"),
     (r"^tx2\.2\|Slachtofferschap trend\|Verbale agressie \(referent",
      "ambiguous referent: '45 naar 37 procent' (Figuur 2.4/2.5, images) matches no 2024 cell; "
      "Figuur 2.4 and 2.5 are not specified"),
-    (r"^tx2\.2\|Slachtofferschap trend\|Dagelijks bestuurders: afname",
-     "not a cell: a difference in percentage points (Tabel 2.3: 67% in 2022, 57% in 2024)"),
-    (r"^T2\.18\|", "ranking: Tabel 2.18 (top three reasons per year); the 2024 percentages are Tabel 2.17's"),
-    (r"^(F3\.[45]\|.*\|Offline|tx3\.2\|Verhouding offline/online.*)$",
-     "complement: the offline share is 100 - the online mean of Figuur 3.4/3.5 (the format has no "
-     "complement row)"),
-    (r"^tx3\.3\|Aandeel alle medewerkers met incident\|",
-     "not expressible: share of all medewerkers met burgercontact (prevalence × severity); needs non-victims "
-     "as a category of the severity variable (see F3.10, F2.10)"),
     (r"^T3\.11\|Het interne registratiesysteem\|Besproken$",
      "not a cell: printed '-'; the registratiesysteem is only a melden answer (no besproken item)"),
-    (r"^tx3\.7\|Tevredenheid opvolging aangifte\|",
-     "unweighted count: satisfaction with the follow-up of the aangifte (tevredenheid_aangifte, n=9: 4 (zeer) "
-     "ontevreden, 2 (zeer) tevreden); a table cell is a weighted percentage, not a count of respondents"),
+
 ]
 
 # n_check exceptions: (table, rows or None, id pattern or None, base usable?, group usable?, reason). The
@@ -234,14 +238,15 @@ SIG = {
                   "the statement is about the offline share = 100 - the online mean; same comparison"),
     "SIG-E-016": ("T3.7", "ernst_categorie=zeer_ernstig", "soort_incident", "verbale_agressie", "wave:2022", ""),
     "SIG-E-017": ("T3.7", "ernst_categorie=zeer_ernstig", "soort_incident", "bedreiging_intimidatie", "wave:2022", ""),
-    "SIG-E-018": (None, "not specified (bijlage C): offline verbale agressie by leeftijdsgroep; no table specifies it"),
+    "SIG-E-018": ("T5.2", "aandeel_offline_verbale_agressie", "leeftijdsgroep", "leeftijd_60_plus", "leeftijd_18_39",
+                  "read as the mean offline share of one's own verbale agressie (Figuur 2.6's measure) by leeftijd: "
+                  "oudere = 60+, jongere = 18-39"),
     "SIG-E-019": ("T5.1", "slachtoffer", "migratieachtergrond", "1", "rest",
                   "two-group block: rest = zonder migratieachtergrond; the statement covers all bijlage C "
                   "differences by migratieachtergrond"),
-    "SIG-E-020": (None, "not in the codebook: 'online agressie en intimidatie' by migratieachtergrond needs a "
-                        "variable for having had any online incident (aandeel_online_verbale_agressie or "
-                        "aandeel_online_bedreiging_intimidatie above 0, among victims or all); T5.1 has the "
-                        "migratieachtergrond block but no such row"),
+    "SIG-E-020": ("T5.1", "online_agressie", "migratieachtergrond", "1", "rest",
+                  "online agressie en intimidatie = at least one online incident of verbale agressie or "
+                  "bedreiging/intimidatie (codebook: online_agressie); two-group block: rest = zonder"),
     "SIG-E-021": (None, NOT_FAMILY + "target of the aggression (etnische achtergrond); not in the codebook"),
     "SIG-E-022": (None, NOT_FAMILY + "type of perpetrator (anonymous social media account); not in the codebook"),
     "SIG-E-023": (None, NOT_FAMILY + "attitude item (knowing when behaviour crosses the line); not in the codebook"),
@@ -279,8 +284,9 @@ SIG = {
                   "also every form except fysieke agressie (rows verbale_agressie, bedreiging_intimidatie)"),
     "SIG-I-017": ("T5.1", "slachtoffer", "leeftijdsgroep", "leeftijd_40_59", "leeftijd_60_plus",
                   "also every form except fysieke agressie (rows verbale_agressie, bedreiging_intimidatie)"),
-    "SIG-I-018": (None, "not specified (bijlage C): online verbale agressie by leeftijdsgroep; T5.1 has the "
-                        "leeftijdsgroep block but no online row"),
+    "SIG-I-018": ("T5.2", "aandeel_online_verbale_agressie", "leeftijdsgroep", "leeftijd_18_39", "leeftijd_60_plus",
+                  "the mean online share of one's own verbale agressie by leeftijd (jonge = 18-39, oudere = 60+); "
+                  "the complement of SIG-E-018's comparison"),
     "SIG-I-019": ("T5.1", "bedreiging_intimidatie", "beperking", "met", "rest", "two-group block: rest = zonder"),
     "SIG-I-020": ("T3.4", "slachtoffer", "contact_buiten_organisatie", "dagelijks", "minder_dan_wekelijks",
                   "also against nooit (geen contact) and for verbale_agressie and bedreiging_intimidatie"),
@@ -589,6 +595,16 @@ def build_cells(ref, specs, tidy, log):
     for r in target:
         pid = r["id"]
         keys = listed.get(pid, [])
+        if pid in DERIVED:
+            table, row, col, check = DERIVED[pid]
+            if keys:
+                problems.append(f"DERIVED: {pid!r} is also listed by {', '.join(keys)}")
+            out.append({"id": pid, "survey": r["survey"], "table": table, "row": row, "column": col, "n_check": check,
+                        "reason": "derived: " + ("an unweighted count" if check == "count" else
+                                                 "a rank among the column's rows" if row.startswith("rank=") else
+                                                 "a decrease in percentage points since the earlier wave")})
+            methods["derived"] += 1
+            continue
         if not keys:
             reasons = [why for pattern, why in UNMAPPED if re.search(pattern, pid)]
             if not reasons:
@@ -687,6 +703,24 @@ def check_cells(rows, ref, specs, tidy):
         if row["survey"] != by_id[pid]["survey"]:
             problems.append(f"cells: {pid!r} has survey {row['survey']}, the reference {by_id[pid]['survey']}")
         keys = listed.get(pid, [])
+        if pid in DERIVED:
+            table, rkey, col, check = DERIVED[pid]
+            if (row["table"], row["row"], row["column"], row["n_check"]) != (table, rkey, col, check):
+                problems.append(f"cells: {pid!r}: not the DERIVED mapping {DERIVED[pid]}")
+            block, code = parse_column(col)
+            if rkey.startswith("rank="):
+                base_ok = any(k[0] == table and k[2] == block and k[3] == code for k in tidy)
+            elif rkey.startswith("decrease:"):
+                wave, base_row = rkey.split(":", 2)[1:]
+                base_ok = (table, base_row, block, code) in tidy and any(
+                    str(w["wave"]) == wave and any(f["row"] == base_row and f["column"] == code for f in w["figures"])
+                    for w in specs[table].get("previous") or [])
+            else:
+                base_ok = (table, rkey, block, code) in tidy if "=" in rkey else any(
+                    k[0] == table and k[1].startswith(rkey + "=") and k[2] == block and k[3] == code for k in tidy)
+            if not base_ok:
+                problems.append(f"cells: {pid!r}: the cells behind {table} {rkey} {col} are not in the tidy output")
+            continue
         if not keys:
             if row["table"] or row["row"] or row["column"] or row["n_check"]:
                 problems.append(f"cells: {pid!r} is listed by no specification but has a cell")

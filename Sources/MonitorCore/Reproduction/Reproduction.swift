@@ -84,6 +84,10 @@ public enum Reproduction {
                                     reproduced: nil, difference: nil, publishedN: nil, reproducedN: nil, status: .notComputed, reason: "")
             guard let cell = cells[figure.id], cell.isMapped else {
                 check.reason = cells[figure.id]?.reason ?? "not in data/published/cells.csv"
+                if let reason = data.irreconcilable[figure.id] {
+                    check.status = .irreconcilable
+                    check.reason = reason
+                }
                 out.append(check)
                 continue
             }

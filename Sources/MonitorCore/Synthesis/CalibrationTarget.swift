@@ -8,6 +8,8 @@ public struct CalibrationTarget: Sendable, Equatable {
         case count(Int)
         /// Respondents of the base (and group) with the row's level (a printed unweighted count).
         case levelCount(Int)
+
+        var isCount: Bool { if case .estimate = self { return false } else { return true } }
     }
 
     public var id: String
@@ -92,10 +94,11 @@ struct CompiledTarget {
             value = variable.domain.map { $0 == "1" ? 1 : 0 }
             scale = 100
         } else {
-            guard let level else { throw fail("row \(name) needs a level") }
             var levels = valid.filter { !excluded.contains($0) }
             for code in rowSpec.levels ?? [] where !levels.contains(code) { levels.append(code) }
-            guard levels.contains(level) else { throw fail("\(level) is not a level of row \(name)") }
+            // Without a level only a count makes sense: the respondents with a valid answer to the row.
+            guard let level = level ?? (target.kind.isCount ? "" : nil) else { throw fail("row \(name) needs a level") }
+            guard level.isEmpty || levels.contains(level) else { throw fail("\(level) is not a level of row \(name)") }
             denominator = variable.domain.map { levels.contains($0) }
             value = variable.domain.map { $0 == level ? 1 : 0 }
             scale = 100

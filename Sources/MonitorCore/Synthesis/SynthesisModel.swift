@@ -55,6 +55,9 @@ public struct SynthesisModel: Codable, Sendable, Equatable {
     public var margins: [String: [String: Int]]?
     /// Variables drawn once from their priors and never changed by the calibration.
     public var fixed: [String]?
+    /// Raw variables drawn before the others, in this order (respondent characteristics the priors of earlier
+    /// questions depend on); the rest follow in codebook order.
+    public var first: [String]?
     public var priors: [Prior]?
     public var numeric: [String: NumericValues]?
     public var routing: [Routing]?
@@ -69,7 +72,7 @@ public struct SynthesisModel: Codable, Sendable, Equatable {
     public var structural: [Structural]?
 
     enum CodingKeys: String, CodingKey {
-        case survey, n, id, design, margins, fixed, priors, numeric, routing, exclusive
+        case survey, n, id, design, margins, fixed, first, priors, numeric, routing, exclusive
         case atLeastOne = "at_least_one", consistent, atLeast = "at_least", structural
     }
 

@@ -80,6 +80,8 @@ public struct Synthesizer {
     var rng: SeededGenerator
     public private(set) var records: [[UInt16]] = []
     var fixed: [Bool]
+    /// The raw variables in the order of the first draw: the model's `first`, then codebook order.
+    var drawOrder: [Int] = []
     /// Per variable: prior entries (condition masks, weight per domain index).
     var priors: [[(conditions: [(Int, [Bool])], weights: [Double])]]
     var routing: [(ask: [Int], conditions: [(Int, [Bool])], sets: [[Int]])] = []
@@ -120,6 +122,11 @@ public struct Synthesizer {
         }
         let designNames = Set(model.design.flatMap { $0.keys }.filter { $0 != "n" })
         fixed = schema.variables.map { designNames.contains($0.name) || (model.margins?[$0.name] != nil) || (model.fixed ?? []).contains($0.name) }
+        let firstDrawn = try (model.first ?? []).map { try index($0) }
+        for v in firstDrawn where schema.variables[v].role != .raw {
+            throw DataError(.spec, SourcePosition(file: context), "first: \(schema.variables[v].name) is a derived variable")
+        }
+        drawOrder = firstDrawn + (0..<schema.rawCount).filter { !firstDrawn.contains($0) }
 
         priors = schema.variables.map { _ in [] }
         for p in model.priors ?? [] {
@@ -252,15 +259,15 @@ public struct Synthesizer {
         return GenerationPlan(total: total, cells: cells, order: order, margins: margins, empty: empty)
     }
 
-    /// Record `i` of a plan: design and margin codes, a draw from the priors for every other raw variable (in
-    /// codebook order), then the questionnaire's rules.
+    /// Record `i` of a plan: design and margin codes, a draw from the priors for every other raw variable (the
+    /// model's `first` variables, then codebook order), then the questionnaire's rules.
     mutating func record(_ i: Int, plan: GenerationPlan) -> [UInt16] {
         var record = plan.empty
         let cell = plan.cells[Int(plan.order[i])]
         for (v, c) in cell.codes { record[v] = c }
         for (v, codes) in plan.margins { record[v] = codes[i] }
         schema.derive(&record)
-        for v in 0..<schema.rawCount where !cell.preset[v] {
+        for v in drawOrder where !cell.preset[v] {
             record[v] = draw(v, record)
             schema.derive(&record)
         }
@@ -550,6 +557,8 @@ public struct Synthesizer {
         var newNum = [Double](repeating: 0, count: nT), newDen = newNum, newCnt = cnt, newLoss = lossOf
         var violated = (0..<nT).filter { lossOf[$0] > 0 }
         let mutable = (0..<schema.rawCount).filter { !fixed[$0] && schema.variables[$0].type != .text }
+        var targetedRaw = [Bool](repeating: false, count: schema.variables.count)
+        for c in compiled { for v in c.variables { for r in sourcesOf[v] { targetedRaw[r] = true } } }
         // Geometric cooling in `cycles` rounds: the first from startTemperature, later ones reheated to a tenth of it.
         let perCycle = max(1, iterations / max(1, cycles))
         var cycleStart = startTemperature
@@ -567,7 +576,10 @@ public struct Synthesizer {
                 r = rng.below(records.count)
                 proposal = records[r]
                 let v = mutable[rng.below(mutable.count)]
-                proposal[v] = draw(v, proposal, excluding: Int(proposal[v]))
+                // A variable no target reads is redrawn from its prior as it stands (the current answer included),
+                // so that its distribution stays the prior's; excluding the current answer would drift it toward
+                // uniform over the many moves the loss never refuses.
+                proposal[v] = draw(v, proposal, excluding: targetedRaw[v] ? Int(proposal[v]) : nil)
                 forcedVar = v
             } else {
                 let c = compiled[t]

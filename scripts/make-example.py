@@ -39,10 +39,12 @@ OUT_DIR = ROOT / "data" / "examples"
 ROWS = 60
 SPSS_ROWS = 30
 SEEDS = {"ambtsdragers": 2024_2, "medewerkers": 2024_3}
+CONTEXT_SEEDS = {"ambtsdragers": 2024_12, "medewerkers": 2024_13}
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TYPES = {"id", "categorical", "binary", "numeric", "text"}
+DERIVED_KINDS = ("recode", "any", "bands", "count", "cases", "complement")
 BINARY_CODES = ("1", "0")
 
 
@@ -71,8 +73,9 @@ def check_keys(problems, where, obj, required, optional=()):
     return True
 
 
-def check_values(problems, where, values, banded=False):
-    """A list of {code, label} (plus min/max for bands); returns the codes."""
+def check_values(problems, where, values, banded=False, binary_codes=False):
+    """A list of {code, label} (plus min/max for bands); returns the codes. binary_codes: the codes "1" and
+    "0" are allowed too (a `cases` variable that is a yes/no variable, such as online_agressie)."""
     codes = []
     if not isinstance(values, list) or not values:
         problems.add(where, "values must be a non-empty list")
@@ -82,7 +85,7 @@ def check_values(problems, where, values, banded=False):
         if not check_keys(problems, w, v, ["code", "label"] + (["min", "max"] if banded else [])):
             continue
         code = v["code"]
-        if not isinstance(code, str) or not CODE_RE.match(code):
+        if not isinstance(code, str) or not (CODE_RE.match(code) or (binary_codes and code in BINARY_CODES)):
             problems.add(w, f"code {code!r} is not lowercase ASCII snake_case")
         if not isinstance(v["label"], str) or not v["label"].strip():
             problems.add(w, "label must be a non-empty string")
@@ -193,14 +196,16 @@ def validate_codebook(cb, problems):
         if not isinstance(d, dict):
             problems.add(w, "expected a mapping")
             continue
-        kind = [k for k in ("recode", "any", "bands", "count") if k in d]
+        kind = [k for k in DERIVED_KINDS if k in d]
         if len(kind) != 1:
-            problems.add(w, f"exactly one of recode/any/bands/count required, found {kind}")
+            problems.add(w, f"exactly one of {'/'.join(DERIVED_KINDS)} required, found {kind}")
             continue
         kind = kind[0]
         req = {"recode": ["name", "label", "recode", "map", "values"], "any": ["name", "label", "any"],
-               "bands": ["name", "label", "bands", "values"], "count": ["name", "label", "count"]}[kind]
-        if not check_keys(problems, w, d, req):
+               "bands": ["name", "label", "bands", "values"], "count": ["name", "label", "count"],
+               "cases": ["name", "label", "cases", "values"], "complement": ["name", "label", "complement"]}[kind]
+        opt = {"complement": ["total"]}.get(kind, [])
+        if not check_keys(problems, w, d, req, opt):
             continue
         name = d["name"]
         w = f"{where}.{name}"
@@ -258,6 +263,51 @@ def validate_codebook(cb, problems):
                     problems.add(w, f"bands do not cover the range [{lo}, {hi}] of '{src}'")
             kinds[name] = "categorical"
             codes_of[name] = codes
+        elif kind == "cases":
+            codes = check_values(problems, w, d["values"], binary_codes=True)
+            for c in codes:
+                if c in missing_codes:
+                    problems.add(w, f"code '{c}' is also a survey-wide missing code")
+            cases = d["cases"]
+            if not isinstance(cases, list) or not cases:
+                problems.add(w, "cases must be a non-empty list")
+                continue
+            for j, case in enumerate(cases):
+                wc = f"{w}.cases[{j}]"
+                if not check_keys(problems, wc, case, ["when", "code"]):
+                    continue
+                if case["code"] not in codes:
+                    problems.add(wc, f"code {case['code']!r} is not one of the values")
+                when = case["when"]
+                if not isinstance(when, dict) or not when:
+                    problems.add(wc, "when must be a non-empty mapping variable -> [codes]")
+                    continue
+                for var, allowed in when.items():
+                    if kinds.get(var) not in ("categorical", "binary"):
+                        problems.add(wc, f"condition on '{var}', which is not a categorical/binary variable "
+                                         "defined before it")
+                        continue
+                    valid = (codes_of[var] if kinds[var] == "categorical" else list(BINARY_CODES)) + missing_codes
+                    if not isinstance(allowed, list) or not allowed:
+                        problems.add(wc, f"{var}: the allowed codes must be a non-empty list")
+                        continue
+                    for c in allowed:
+                        if c not in valid:
+                            problems.add(wc, f"{var} has no code {c!r}")
+            kinds[name] = "categorical"
+            codes_of[name] = codes
+        elif kind == "complement":
+            src = d["complement"]
+            if kinds.get(src) != "numeric":
+                problems.add(w, f"complement source '{src}' is not a numeric variable defined before it")
+            total = d.get("total", 100)
+            if not isinstance(total, (int, float)) or isinstance(total, bool):
+                problems.add(w, f"total must be a number, got {total!r}")
+                total = 100
+            kinds[name] = "numeric"
+            if src in ranges:
+                lo, hi, integer = ranges[src]
+                ranges[name] = (total - hi, total - lo, integer and float(total).is_integer())
         derived.append(d)
 
     return {"missing": missing_codes, "variables": variables, "kinds": kinds, "codes": codes_of,
@@ -307,8 +357,8 @@ def compute_derived(info, row):
                 out[name] = "1"
             elif all(v == "0" for v in vals):
                 out[name] = "0"
-            elif all(v == "nvt" for v in vals):
-                out[name] = "nvt"
+            elif len(set(vals)) == 1 and vals[0] in info["missing"]:
+                out[name] = vals[0]   # every item has the same missing code (nvt, weet_niet, ...)
             else:
                 out[name] = ""
         elif "count" in d:
@@ -322,6 +372,16 @@ def compute_derived(info, row):
                 for b in d["values"]:
                     if b["min"] <= x <= b["max"]:
                         out[name] = b["code"]
+        elif "cases" in d:
+            # the code of the first case whose conditions all hold; else empty
+            out[name] = ""
+            for case in d["cases"]:
+                if all(out[var] in allowed for var, allowed in case["when"].items()):
+                    out[name] = case["code"]
+                    break
+        elif "complement" in d:
+            v = out[d["complement"]]
+            out[name] = fmt_number(d.get("total", 100) - float(v)) if v != "" else ""
     return out
 
 
@@ -335,7 +395,8 @@ def pick(rng, weighted):
 
 def fill_set(row, info, set_name, applicable, probs, rng, exclusive=None, force_one=True):
     """Fills the items of a multiple-response set. probs: item -> probability of being ticked.
-    exclusive: the 'niet ...' item; if it is ticked all other items are 0."""
+    exclusive: the 'niet ...' item (or a tuple of such items, tried in turn, each with its probability given
+    that the earlier ones were not ticked); if one is ticked all other items are 0."""
     items = info["sets"][set_name]["items"]
     if applicable is not True:
         for it in items:
@@ -343,12 +404,14 @@ def fill_set(row, info, set_name, applicable, probs, rng, exclusive=None, force_
         return
     for it in items:
         row[it] = "0"
-    if exclusive and rng.random() < probs.get(exclusive, 0):
-        row[exclusive] = "1"
-        return
-    ticked = [it for it in items if it != exclusive and rng.random() < probs.get(it, 0.0)]
+    exclusives = (exclusive,) if isinstance(exclusive, str) else tuple(exclusive or ())
+    for excl in exclusives:
+        if rng.random() < probs.get(excl, 0):
+            row[excl] = "1"
+            return
+    ticked = [it for it in items if it not in exclusives and rng.random() < probs.get(it, 0.0)]
     if not ticked and force_one:
-        candidates = [it for it in items if it != exclusive and probs.get(it, 0) > 0]
+        candidates = [it for it in items if it not in exclusives and probs.get(it, 0) > 0]
         ticked = [rng.choices(candidates, weights=[probs[c] for c in candidates])[0]]
     for it in ticked:
         row[it] = "1"
@@ -428,8 +491,115 @@ def design_medewerkers(rng, i, row):
     return min(p * 1.4, 0.85), None  # a little above the report (27%) so the example has enough victims
 
 
+SATISFACTION = {  # variable -> (the derived variable it is routed on, answer weights as in data/synthesis/)
+    "ambtsdragers": {
+        "tevredenheid_bespreken": ("intern_besproken", {"zeer_tevreden": 28, "tevreden": 47, "neutraal": 12,
+                                                        "ontevreden": 5, "zeer_ontevreden": 3, "weet_niet": 5}),
+        "tevredenheid_melden": ("intern_gemeld", {"zeer_tevreden": 22, "tevreden": 45, "neutraal": 10,
+                                                  "ontevreden": 6, "zeer_ontevreden": 12, "weet_niet": 5}),
+        "tevredenheid_extern": ("extern_gemeld", {"zeer_tevreden": 25, "tevreden": 46, "neutraal": 17,
+                                                  "ontevreden": 5, "zeer_ontevreden": 4, "weet_niet": 3}),
+    },
+    "medewerkers": {
+        "tevredenheid_bespreken": ("intern_besproken", {"zeer_tevreden": 28, "tevreden": 45, "neutraal": 16,
+                                                        "ontevreden": 5, "zeer_ontevreden": 2, "weet_niet": 4}),
+        "tevredenheid_melden": ("intern_gemeld", {"zeer_tevreden": 20, "tevreden": 42, "neutraal": 24,
+                                                  "ontevreden": 7, "zeer_ontevreden": 4, "weet_niet": 3}),
+        "tevredenheid_aangifte": ("aangifte_gedaan", {"zeer_tevreden": 10, "tevreden": 12, "neutraal": 33,
+                                                      "ontevreden": 25, "zeer_ontevreden": 20}),
+    },
+}
+# Statements asked of every respondent (ambtsdragers): veilig_in_functie before the prevalence questions,
+# the two about the organisation after the aangifte block.
+STATEMENTS = ("veilig_in_functie", "weet_grens_acceptabel_gedrag", "organisatie_voorkomt_agressie")
+# Questions about the most recent incident asked of every victim (ambtsdragers, Tabel 2.7-2.13).
+CONTEXT_SETS = ("doelwit", "gericht_op_kenmerk", "dader")
+
+
+def fill_context(survey, info, row, rng, victim, na):
+    """The context questions (doelwit, gericht op kenmerk, dader, achtergrond), the statements and the
+    satisfaction questions, from their own random stream `rng` so that the other columns do not change when
+    these are added. Called when every other column of the row is filled; routing as in docs/codebook.md."""
+    pending = [c for c in row if row[c] is None]
+    for c in pending:
+        row[c] = ""
+    d = compute_derived(info, row)   # the routing variables (intern_besproken, ...); pending ones empty
+    for c in pending:
+        row[c] = None
+
+    if "veilig_in_functie" in row:  # everyone; Figuur 2.1, Tabel 2.1, bijlage C
+        if d["ernst_categorie"] == "zeer_ernstig":
+            w = {"helemaal_eens": 16, "eens": 47, "neutraal": 25, "oneens": 8, "helemaal_oneens": 3, "weet_niet": 1}
+        elif row["geslacht"] == "vrouw":
+            w = {"helemaal_eens": 25, "eens": 54, "neutraal": 15, "oneens": 4, "helemaal_oneens": 1, "weet_niet": 1}
+        else:
+            w = {"helemaal_eens": 37, "eens": 51, "neutraal": 7, "oneens": 3, "helemaal_oneens": 1, "weet_niet": 1}
+        row["veilig_in_functie"] = pick(rng, w)
+
+    if "doelwit_organisatie" in row:  # victims only
+        applicable = True if victim else na
+        severe = d["ernst_categorie"] == "zeer_ernstig"
+        niet_hetero = d.get("seksuele_orientatie_groep") == "niet_hetero"
+        vrouw = row["geslacht"] == "vrouw"
+        fill_set(row, info, "doelwit", applicable,
+                 {"doelwit_weet_niet": 0.02, "doelwit_organisatie": 0.47, "doelwit_partij": 0.46,
+                  "doelwit_persoonlijk": 0.61 if severe else 0.40, "doelwit_familie_vrienden": 0.08 if severe else 0.02,
+                  "doelwit_specifieke_groep": 0.14 if niet_hetero else 0.04, "doelwit_anders": 0.03},
+                 rng, exclusive="doelwit_weet_niet")
+        # 'Nee' and 'Weet ik niet' exclude the 'Ja, gericht op ...' items (Tabel 2.10: Nee 64%, weet ik niet 11%).
+        young = row.get("leeftijdsgroep") == "leeftijd_18_39"
+        fill_set(row, info, "gericht_op_kenmerk", applicable,
+                 {"niet_gericht_op_kenmerk": 0.53 if vrouw else 0.70, "gericht_op_kenmerk_weet_niet": 0.3,
+                  "gericht_op_geslacht": 0.45 if vrouw else 0.05, "gericht_op_leeftijd": 0.4 if young else 0.15,
+                  "gericht_op_fysieke_kenmerken": 0.25 if vrouw else 0.05, "gericht_op_seksuele_geaardheid": 0.05,
+                  "gericht_op_geloof": 0.08 if vrouw else 0.04,
+                  "gericht_op_etnische_achtergrond": 0.2 if row.get("migratieachtergrond") == "1" else 0.04,
+                  "gericht_op_kenmerk_anders": 0.4},
+                 rng, exclusive=("niet_gericht_op_kenmerk", "gericht_op_kenmerk_weet_niet"))
+        laag = row["bestuurslaag"]
+        fill_set(row, info, "dader", applicable,
+                 {"dader_burger": {"provincie": 0.38, "waterschap": 0.56}.get(laag, 0.67),
+                  "dader_onbekend": 0.12 if laag == "gemeente" else 0.18,
+                  "dader_anoniem_sociale_media": {"provincie": 0.31, "waterschap": 0.12}.get(laag, 0.11),
+                  "dader_ondernemer": 0.18 if laag == "waterschap" else 0.08,
+                  "dader_georganiseerde_misdaad": 0.0 if laag == "waterschap" else 0.02,
+                  "dader_anders": 0.18 if laag == "provincie" else 0.10},
+                 rng)
+        if victim:
+            row["achtergrond"] = pick(rng, {
+                "verbale_agressie": {"ongenoegen": 40, "oplopende_emoties": 33, "doelbewust": 18, "verward_gedrag": 4,
+                                     "anders": 3, "weet_ik_niet": 2},
+                "bedreiging": {"ongenoegen": 8, "oplopende_emoties": 30, "doelbewust": 46, "verward_gedrag": 10,
+                               "anders": 3, "weet_ik_niet": 3},
+                "intimidatie": {"ongenoegen": 26, "oplopende_emoties": 18, "doelbewust": 41, "verward_gedrag": 5,
+                                "anders": 3, "weet_ik_niet": 7},
+            }.get(row["soort_incident"], {"ongenoegen": 34, "oplopende_emoties": 29, "doelbewust": 26,
+                                          "verward_gedrag": 5, "anders": 3, "weet_ik_niet": 3}))
+        else:
+            row["achtergrond"] = na
+
+    # Satisfaction: only of those who ticked a substantive item of the set before it (else nvt).
+    for var, (routed_on, weights) in SATISFACTION[survey].items():
+        if var in row:
+            row[var] = pick(rng, weights) if d[routed_on] == "1" else na
+
+    if "weet_grens_acceptabel_gedrag" in row:  # everyone; Figuur 2.19, 2.20, Tabel 2.28, bijlage C
+        row["weet_grens_acceptabel_gedrag"] = pick(rng, {"helemaal_eens": 30, "eens": 56, "neutraal": 8, "oneens": 3,
+                                                         "helemaal_oneens": 1, "weet_niet": 2})
+        type_ = d.get("type_ambtsdrager")
+        if type_ == "voorzitter":
+            w = {"helemaal_eens": 22, "eens": 56, "neutraal": 15, "oneens": 3, "helemaal_oneens": 1, "weet_niet": 3}
+        elif row["geslacht"] == "vrouw":
+            w = {"helemaal_eens": 8, "eens": 45, "neutraal": 30, "oneens": 6, "helemaal_oneens": 2, "weet_niet": 9}
+        else:
+            w = {"helemaal_eens": 10, "eens": 50, "neutraal": 28, "oneens": 4, "helemaal_oneens": 2,
+                 "weet_niet": 5, "wil_niet_zeggen": 1}
+        row["organisatie_voorkomt_agressie"] = pick(rng, w)
+
+
 def make_rows(survey, info):
     rng = random.Random(SEEDS[survey])
+    ctx = random.Random(CONTEXT_SEEDS[survey])   # the questions added with the context tables
     columns = info["columns"]
     has = set(columns).__contains__
     rows = []
@@ -583,6 +753,8 @@ def make_rows(survey, info):
             row["lichamelijke_beperking"] = pick(rng, {"zichtbaar": 3, "niet_zichtbaar": 7, "geen": 88,
                                                        "wil_niet_zeggen": 2})
 
+        fill_context(survey, info, row, ctx, victim, na)
+
         # Dropouts (footnote 2: 90% completed the questionnaire): a few victims stop after 'ernst'.
         victims_so_far += victim
         if victim and victims_so_far in (3, 11):
@@ -650,11 +822,35 @@ def check_rows(survey, info, rows, problems):
             reasons = info["sets"]["reden_niet_gemeld"]["items"]
             if row["niet_besproken"] in BINARY_CODES and not neither and any(row[r] != "nvt" for r in reasons):
                 problems.add(w, "reden_niet_gemeld filled although the incident was discussed or reported")
+            for set_name in CONTEXT_SETS:
+                if set_name not in info["sets"]:
+                    continue
+                items = info["sets"][set_name]["items"]
+                if any(row[i] == "nvt" for i in items):
+                    problems.add(w, f"victim but set {set_name} is nvt")
+                if all(row[i] in BINARY_CODES for i in items) and not any(row[i] == "1" for i in items):
+                    problems.add(w, f"{set_name} answered without any item ticked")
+            if "niet_gericht_op_kenmerk" in row and row["niet_gericht_op_kenmerk"] == "1" and any(
+                    row[i] == "1" for i in info["sets"]["gericht_op_kenmerk"]["items"] if i != "niet_gericht_op_kenmerk"):
+                problems.add(w, "niet_gericht_op_kenmerk=1 together with another item of gericht_op_kenmerk")
+            if "achtergrond" in row and row["achtergrond"] == "nvt":
+                problems.add(w, "victim but achtergrond is nvt")
             if row["aangifte_geen"] == "1" and "1" in (row["aangifte_zelf"], row["aangifte_organisatie"]):
                 problems.add(w, "aangifte_geen=1 together with aangifte")
             reasons = info["sets"]["reden_geen_aangifte"]["items"]
             if row["aangifte_geen"] != "1" and row["aangifte_geen"] != "" and any(row[r] != "nvt" for r in reasons):
                 problems.add(w, "reden_geen_aangifte filled although aangifte_geen is not 1")
+        # Satisfaction: asked exactly when the derived variable it is routed on is 1 (empty after a dropout).
+        for var, (routed_on, _) in SATISFACTION[survey].items():
+            if var not in row:
+                continue
+            if d[routed_on] == "1" and row[var] == "nvt":
+                problems.add(w, f"{routed_on}=1 but {var} is nvt")
+            if d[routed_on] != "1" and row[var] not in ("nvt", ""):
+                problems.add(w, f"{var}={row[var]!r} although {routed_on}={d[routed_on]!r}")
+        for var in STATEMENTS:
+            if var in row and row[var] == "nvt":
+                problems.add(w, f"{var} is asked of everyone but is nvt")
         if survey == "ambtsdragers":
             f, laag = row["functie"], row["bestuurslaag"]
             ok = {"gemeente": GEMEENTE_FUNCTIES, "provincie": PROVINCIE_FUNCTIES,

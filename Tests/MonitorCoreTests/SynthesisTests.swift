@@ -155,6 +155,39 @@ struct SynthesisTests {
         }
     }
 
+    /// Share of 1 in `item` among rows where `when` holds and the item is answered.
+    static func share(_ rows: [[String]], _ col: [String: Int], _ item: String, when: ([String]) -> Bool) -> Double {
+        let answered = rows.filter { when($0) && ["0", "1"].contains($0[col[item]!]) }
+        return Double(answered.filter { $0[col[item]!] == "1" }.count) / Double(max(answered.count, 1))
+    }
+
+    @Test("the model's `first` variables are drawn before the questions whose priors depend on them")
+    func firstDrawn() throws {
+        let s = try Self.setup("ambtsdragers")
+        #expect(s.model.first?.contains("leeftijdsgroep") == true)
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 5)
+        try synthesizer.generate()
+        let (header, rows) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        // gericht_op_leeftijd comes before leeftijdsgroep in the questionnaire; its prior is 14% for 18-39 jaar
+        // and 3-6% otherwise, which only shows when leeftijdsgroep is drawn first.
+        let young = Self.share(rows, col, "gericht_op_leeftijd") { $0[col["leeftijdsgroep"]!] == "leeftijd_18_39" }
+        let others = Self.share(rows, col, "gericht_op_leeftijd") { ["leeftijd_40_59", "leeftijd_60_plus"].contains($0[col["leeftijdsgroep"]!]) }
+        #expect(young > 0.08 && others < 0.07, "young \(young), others \(others)")
+    }
+
+    @Test("the calibration leaves a variable that no target reads at its prior distribution")
+    func untargetedKeepsPrior() throws {
+        let s = try Self.setup("ambtsdragers")
+        #expect(!s.targets.contains { t in t.spec.variables.contains("gericht_op_geloof") || t.row.hasPrefix("gericht_op_geloof") })
+        let (synthesizer, _, _) = try Self.synthesize(s, seed: 6, iterations: 150_000)
+        let (header, rows) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        // Prior 1-3%: random redraws that excluded the current answer used to flip it toward 50%.
+        let share = Self.share(rows, col, "gericht_op_geloof") { _ in true }
+        #expect(share < 0.08, "gericht_op_geloof \(share)")
+    }
+
     @Test("apportioning keeps the total and the proportions")
     func apportion() {
         #expect(SynthesisModel.apportion([6, 15, 112], total: 133) == [6, 15, 112])

@@ -212,7 +212,8 @@ public enum Reproduction {
                                        expected: s.verdict, found: nil, pValue: nil, status: .notChecked, reason: "")
             var boundNote: String? = nil
             guard let link = links[s.id], link.isMapped, let against = link.against else {
-                check.reason = links[s.id]?.reason ?? "not in data/published/significance-map.csv"
+                check.reason = data.irreconcilable[s.id].map { "documented as irreconcilable: " + $0 }
+                    ?? links[s.id]?.reason ?? "not in data/published/significance-map.csv"
                 out.append(check)
                 continue
             }

@@ -147,7 +147,8 @@ OVERRIDES = {
 }
 
 # Figures that are not one cell but follow from cells (data/published/README.md): a rank among a column's rows
-# (`rank=K`), a decrease in percentage points since a wave of the spec's `previous` (`decrease:WAVE:<row>`), an
+# (`rank=K`), a decrease in percentage points since a wave of the spec's `previous` (`decrease:WAVE:<row>`), a
+# product with another table's Totaal percentage (`times:<table>:<row there>:<row here>`), an
 # unweighted count of respondents (n_check `count`: of the row's level, or with a valid answer when the row has no
 # level). id -> (table, row, column, n_check).
 DERIVED = {
@@ -156,6 +157,13 @@ DERIVED = {
     "T2.18|2024|Derde reden": ("T2.17", "rank=3", "total", "none"),
     "tx2.2|Slachtofferschap trend|Dagelijks bestuurders: afname 2022-2024|procentpunt":
         ("T2.3", "decrease:2022:slachtoffer", "type_ambtsdrager=dagelijks_bestuur", "none"),
+    # Figuur 2.10's shares of all ambtsdragers are prevalence x the split among rated victims (F2.10's notes)
+    "tx2.3|Aandeel alle ambtsdragers met incident|Minder ernstig incident|Totaal":
+        ("F2.9", "times:F2.2:slachtoffer:ernst_categorie=minder_ernstig", "total", "none"),
+    "tx2.3|Aandeel alle ambtsdragers met incident|(Zeer) ernstig incident|Totaal":
+        ("F2.9", "times:F2.2:slachtoffer:ernst_categorie=zeer_ernstig", "total", "none"),
+    "txMS-A|Aandeel alle ambtsdragers met incident|(Zeer) ernstig incident|Totaal":
+        ("F2.9", "times:F2.2:slachtoffer:ernst_categorie=zeer_ernstig", "total", "none"),
     "tx3.7|Tevredenheid opvolging aangifte|Aantal respondenten|Totaal (n)":
         ("F3.20.1", "tevredenheid_aangifte_groep", "total", "count"),
     "tx3.7|Tevredenheid opvolging aangifte|(Zeer) ontevreden|Aantal":
@@ -182,9 +190,6 @@ T214_GEMELD = {"gemeld_collega", "gemeld_voorzitter", "gemeld_secretaris", "geme
                "gemeld_veiligheidsadviseur", "gemeld_vertrouwenspersoon", "gemeld_anders", "niet_gemeld",
                "intern_gemeld"}
 N_RULES = [
-    ("F2.10", None, None, False, False,
-     "base_n 1.076 is all ambtsdragers, but the figure is a share of all ambtsdragers (prevalence × severity) "
-     "that the spec cannot express: its cell is the split among victims with a severity score (n=421)"),
     ("T2.3", None, None, True, False,
      "group_n 1.076 is the n of the report's 2024 column (all ambtsdragers), not of the group"),
     ("T2.6", None, r"^T2\.6a\|(?!totaal)", True, False,
@@ -612,6 +617,8 @@ def build_cells(ref, specs, tidy, log):
             out.append({"id": pid, "survey": r["survey"], "table": table, "row": row, "column": col, "n_check": check,
                         "reason": "derived: " + ("an unweighted count" if check == "count" else
                                                  "a rank among the column's rows" if row.startswith("rank=") else
+                                                 "the estimate times another table's Totaal percentage "
+                                                 "(prevalence x the split among victims)" if row.startswith("times:") else
                                                  "a decrease in percentage points since the earlier wave")})
             methods["derived"] += 1
             continue
@@ -720,6 +727,9 @@ def check_cells(rows, ref, specs, tidy):
             block, code = parse_column(col)
             if rkey.startswith("rank="):
                 base_ok = any(k[0] == table and k[2] == block and k[3] == code for k in tidy)
+            elif rkey.startswith("times:"):
+                other, other_row, here = rkey.split(":", 3)[1:]
+                base_ok = (table, here, block, code) in tidy and (other, other_row, "", "") in tidy
             elif rkey.startswith("decrease:"):
                 wave, base_row = rkey.split(":", 2)[1:]
                 base_ok = (table, base_row, block, code) in tidy and any(

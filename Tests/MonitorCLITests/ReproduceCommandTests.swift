@@ -17,6 +17,14 @@ struct ReproduceCommandTests {
         #expect(m == 552)
         #expect(n >= 455, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
         #expect(!result.stdout.contains("| differs"), "no figure differs without documentation")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        // Every figure is computed: a cell, a count, a rank, a decrease, or documented as irreconcilable.
+        #expect(lines.contains { $0.contains("differ,") && $0.hasSuffix(" 0 not computed by any table") }, "\(lines.prefix(12))")
+        // Every explicit statement is checked and holds, except the one the report's own counts contradict
+        // (SIG-E-002, docs/errata.md #14a).
+        let explicit = try #require(lines.first { $0.hasPrefix("significance statements, explicit (SIG-E):") })
+        #expect(explicit.hasSuffix(": 26 held, 0 not held, 1 not checked, of 27"), "\(explicit)")
+        #expect(lines.contains { $0.hasPrefix("| SIG-E-002 ") && $0.contains("not_checked: documented as irreconcilable") })
         let committed = try String(contentsOfFile: CLI.repositoryRoot.appendingPathComponent("docs/reproduction.md").path, encoding: .utf8)
         #expect(committed == result.stdout, "docs/reproduction.md is stale: run `swift run monitor reproduce --format md -o docs/reproduction.md`")
     }

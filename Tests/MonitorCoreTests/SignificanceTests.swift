@@ -77,6 +77,23 @@ struct SignificanceTests {
         #expect(t.other == "2022")
     }
 
+    @Test("the bound for an earlier wave without n is the limit of the trend test as n0 grows, and below it for every n0")
+    func trendBound() throws {
+        let current = 0.22, se = 0.021, p0 = 0.26
+        let bound = try #require(TrendComparison.bound(current: current * 100, standardError: se * 100, previous: p0 * 100))
+        // z = 4 / 2.1 points: p = 2(1 − Φ(1.905)) = 0.0568 (no sampling error in the earlier figure).
+        #expect(abs(bound - 2 * Distributions.normalSurvival(4 / 2.1)) < 1e-12)
+        for n0 in [10, 100, 1_000, 100_000] {
+            let p = TrendComparison.compare(variable: "x", current: current, standardError: se, n: 400,
+                                            previous: PublishedFigure(label: "2018", proportion: p0, n: n0)).pValue
+            #expect(p >= bound, "n0 \(n0)")
+        }
+        let far = TrendComparison.compare(variable: "x", current: current, standardError: se, n: 400,
+                                          previous: PublishedFigure(label: "2018", proportion: p0, n: 100_000_000)).pValue
+        #expect(abs(far - bound) < 1e-6)
+        #expect(TrendComparison.bound(current: 22, standardError: 0, previous: 26) == nil)
+    }
+
     @Test("small groups: n < 50 is indicatief, n < 10 suppressed with no numbers shown")
     func smallGroups() throws {
         let n = 60

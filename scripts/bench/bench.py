@@ -19,7 +19,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FRAME = os.path.join(ROOT, "data", "frames", "ambtsdragers-2024-uitgenodigd.csv")
-ATTITUDE_ITEMS = 28  # 72 codebook columns + 28 attitude items = 100 columns, as the real questionnaire
+ATTITUDE_ITEMS = 0  # the codebook has 101 columns, about the width of the real questionnaire (it had 72 + 28 items)
 ESTIMATE_TOLERANCE = 1e-9
 P_TOLERANCE = 1e-6
 

@@ -25,7 +25,9 @@ public struct ReportFigure: Sendable, Equatable {
 /// `row` is a tidy row key (`slachtoffer`, `ernst_categorie=zeer_ernstig`), or one of two derived forms:
 /// `rank=K` (the K-th largest estimate among the table's rows in the column: Tabel 2.18's "belangrijkste reden"),
 /// `decrease:WAVE:<row key>` (the printed decrease in percentage points since WAVE: that wave's published figure
-/// in the specification's `previous` minus the estimate). `n_check` `count` says the printed value is itself an
+/// in the specification's `previous` minus the estimate), `times:<table>:<row key>:<row key>` (the estimate times
+/// the percentage of another table's Totaal cell, over 100: Figuur 2.10's share of all ambtsdragers is prevalence
+/// × the split among victims). `n_check` `count` says the printed value is itself an
 /// unweighted count: of the respondents in the cell with the row's level, or (row without a level) with a valid
 /// answer.
 public struct FigureCell: Sendable, Equatable {
@@ -35,6 +37,9 @@ public struct FigureCell: Sendable, Equatable {
         case cell(String)
         case rank(Int)
         case decrease(wave: String, row: String)
+        /// The estimate times the percentage of another table's Totaal cell: a share of all respondents that the
+        /// report computes as prevalence × the split among victims (`times:<table>:<row key>:<row key here>`).
+        case times(table: String, row: String, cellRow: String)
     }
     public var id: String
     public var survey: String
@@ -50,6 +55,10 @@ public struct FigureCell: Sendable, Equatable {
 
     public var form: RowForm {
         if row.hasPrefix("rank="), let k = Int(row.dropFirst(5)), k >= 1 { return .rank(k) }
+        if row.hasPrefix("times:") {
+            let parts = row.split(separator: ":", maxSplits: 3).map(String.init)
+            if parts.count == 4 { return .times(table: parts[1], row: parts[2], cellRow: parts[3]) }
+        }
         if row.hasPrefix("decrease:") {
             let parts = row.split(separator: ":", maxSplits: 2).map(String.init)
             if parts.count == 3 { return .decrease(wave: parts[1], row: parts[2]) }

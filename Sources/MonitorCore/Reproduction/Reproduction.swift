@@ -102,7 +102,8 @@ public enum Reproduction {
             let block = cell.column.map { String($0.split(separator: "=", maxSplits: 1)[0]) } ?? ""
             let column = cell.column.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? ""
             if cell.nCheck == .count || cell.form != .cell(cell.row) {
-                out.append(try checkDerived(figure, cell: cell, table: table, block: block, column: column, engine: engine, data: data, check: check))
+                out.append(try checkDerived(figure, cell: cell, table: table, block: block, column: column, engine: engine, data: data,
+                                            tables: tables, check: check))
                 continue
             }
             guard let computed = table.cell(row: cell.row, block: block, column: column) else {
@@ -153,7 +154,8 @@ public enum Reproduction {
 
     /// A figure that is a count, a rank or a decrease since an earlier wave (`FigureCell.RowForm`).
     static func checkDerived(_ figure: ReportFigure, cell: FigureCell, table: ComputedTable, block: String, column: String,
-                             engine: TableEngine, data: PublishedData, check initial: FigureCheck) throws -> FigureCheck {
+                             engine: TableEngine, data: PublishedData, tables: [String: ComputedTable],
+                             check initial: FigureCheck) throws -> FigureCheck {
         var check = initial
         let decimals = table.spec.decimals ?? 0
         var problem: String? = nil
@@ -175,6 +177,15 @@ public enum Reproduction {
                 check.reproduced = previous - estimate * (c.statistic == .percent ? 100 : 1)
             } else {
                 problem = "no estimate, or no \(wave) figure in \(table.spec.name)'s previous waves"
+            }
+        case .times(let otherKey, let otherRow, let row):
+            check.cell = "\(row) | \(cell.column ?? "total") × \(otherKey) \(otherRow) | total"
+            let here = table.cell(row: row, block: block, column: column)
+            let there = tables[otherKey]?.cell(row: otherRow, block: "", column: "")
+            if let a = here?.estimate, let b = there?.estimate, here?.statistic == .percent, there?.statistic == .percent {
+                check.reproduced = a * b * 100
+            } else {
+                problem = "no estimate for \(row) in \(table.spec.name) or \(otherRow) in \(otherKey)"
             }
         case .cell(let row):
             let n = try engine.count(table.spec, row: row, block: block, column: column)

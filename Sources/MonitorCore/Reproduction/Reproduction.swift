@@ -133,26 +133,17 @@ public enum Reproduction {
                 if check.publishedN == nil { check.publishedN = n; check.reproducedN = baseN }
                 if baseN != n { problems.append("base n \(baseN), printed \(n)") }
             }
-            if problems.isEmpty {
-                check.status = .reproduced
-                check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" }
-                    ?? (figure.value == nil ? "printed '-' (no value shown); only the n is compared" : "")
-            } else if let reason = data.irreconcilable[figure.id] {
-                check.status = .irreconcilable
-                check.reason = reason
-            } else if let reason = data.notReached[figure.id] {
-                check.status = .notReached
-                check.reason = problems.joined(separator: "; ") + " (" + reason + ")"
-            } else {
-                check.status = .differs
-                check.reason = problems.joined(separator: "; ")
+            settle(&check, problems: problems, data: data)
+            if check.status == .reproduced && check.reason.isEmpty && figure.value == nil {
+                check.reason = "printed '-' (no value shown); only the n is compared"
             }
             out.append(check)
         }
         return out
     }
 
-    /// A figure that is a count, a rank or a decrease since an earlier wave (`FigureCell.RowForm`).
+    /// A figure that is a count, a rank, a decrease since an earlier wave or a product with another table's
+    /// Totaal percentage (`FigureCell.RowForm`, n_check `count`).
     static func checkDerived(_ figure: ReportFigure, cell: FigureCell, table: ComputedTable, block: String, column: String,
                              engine: TableEngine, data: PublishedData, tables: [String: ComputedTable],
                              check initial: FigureCheck) throws -> FigureCheck {
@@ -198,20 +189,26 @@ public enum Reproduction {
         } else if problem == nil {
             problem = "no value"
         }
-        if problem == nil {
+        settle(&check, problems: problem.map { [$0] } ?? [], data: data)
+        return check
+    }
+
+    /// The status of a checked figure from its problems: reproduced (none), else irreconcilable or not reached
+    /// when documented as such, else differs.
+    static func settle(_ check: inout FigureCheck, problems: [String], data: PublishedData) {
+        if problems.isEmpty {
             check.status = .reproduced
-            check.reason = data.irreconcilable[figure.id].map { "documented as irreconcilable, yet reproduced: \($0)" } ?? ""
-        } else if let reason = data.irreconcilable[figure.id] {
+            check.reason = data.irreconcilable[check.id].map { "documented as irreconcilable, yet reproduced: \($0)" } ?? ""
+        } else if let reason = data.irreconcilable[check.id] {
             check.status = .irreconcilable
             check.reason = reason
-        } else if let reason = data.notReached[figure.id] {
+        } else if let reason = data.notReached[check.id] {
             check.status = .notReached
-            check.reason = problem! + " (" + reason + ")"
+            check.reason = problems.joined(separator: "; ") + " (" + reason + ")"
         } else {
             check.status = .differs
-            check.reason = problem!
+            check.reason = problems.joined(separator: "; ")
         }
-        return check
     }
 
     /// Every significance statement of one survey.

@@ -14,7 +14,7 @@ struct SynthScaleTests {
         text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
     }
 
-    @Test("--attitude-items pads to 100 columns with Likert items; the survey answers stay those of the seed")
+    @Test("--attitude-items appends Likert items after the codebook columns; the survey answers stay those of the seed")
     func padding() throws {
         let dir = CLI.temporaryDirectory()
         let (plain, plainText) = try Self.synth(["--n", "300", "--seed", "11", "--iterations", "0"], in: dir, name: "plain.csv")
@@ -24,14 +24,16 @@ struct SynthScaleTests {
         #expect(plain.stderr.isEmpty && padded.stderr.isEmpty)
         let a = Self.lines(plainText), b = Self.lines(paddedText)
         #expect(a.count == 301 && b.count == 301)
-        #expect(a[0].count == 72)
-        #expect(b[0].count == 100)
-        #expect(b[0][72] == "houding_01" && b[0][99] == "houding_28")
+        // The codebook's columns (101 for ambtsdragers), then the 28 items.
+        let width = a[0].count
+        #expect(width == 101)
+        #expect(b[0].count == width + 28)
+        #expect(b[0][width] == "houding_01" && b[0][width + 27] == "houding_28")
         var seen = Set<Substring>()
         for (x, y) in zip(a, b) {
-            #expect(y.count == 100)
-            #expect(Array(y.prefix(72)) == x)
-            for cell in y.dropFirst(72) { seen.insert(cell) }
+            #expect(y.count == width + 28)
+            #expect(Array(y.prefix(width)) == x)
+            for cell in y.dropFirst(width) { seen.insert(cell) }
         }
         #expect(seen.isSubset(of: ["1", "2", "3", "4", "5", "weet_niet", "houding_01", "houding_28"] + (2...27).map { Substring(String(format: "houding_%02d", $0)) } + [""]))
         #expect(seen.isSuperset(of: ["1", "2", "3", "4", "5", "weet_niet"]))

@@ -22,7 +22,7 @@ public struct ReportFigure: Sendable, Equatable {
 
 /// Where a published figure lives among the computed tables (`data/published/cells.csv`).
 ///
-/// `row` is a tidy row key (`slachtoffer`, `ernst_categorie=zeer_ernstig`), or one of two derived forms:
+/// `row` is a tidy row key (`slachtoffer`, `ernst_categorie=zeer_ernstig`), or one of three derived forms:
 /// `rank=K` (the K-th largest estimate among the table's rows in the column: Tabel 2.18's "belangrijkste reden"),
 /// `decrease:WAVE:<row key>` (the printed decrease in percentage points since WAVE: that wave's published figure
 /// in the specification's `previous` minus the estimate), `times:<table>:<row key>:<row key>` (the estimate times
@@ -170,7 +170,7 @@ public struct PublishedData: Sendable {
         var counted = Set<String>()
         for cell in cells where cell.survey == survey && cell.isMapped && irreconcilable[cell.id] == nil {
             guard let spec = byKey[cell.table], let figure = figuresByID[cell.id] else { continue }
-            // A rank or a decrease follows from cells that are targets of their own.
+            // A rank, a decrease or a product follows from cells that are targets of their own.
             guard case .cell = cell.form else { continue }
             let decimals = spec.decimals ?? 0
             if cell.nCheck == .count {

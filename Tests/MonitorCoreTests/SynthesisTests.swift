@@ -188,6 +188,62 @@ struct SynthesisTests {
         #expect(share < 0.08, "gericht_op_geloof \(share)")
     }
 
+    /// Writes `header` and `rows` to a temporary CSV and reads it back as a raw table.
+    static func rawTable(_ header: [String], _ rows: [[String]]) throws -> RawTable {
+        var writer = CSVWriter(header: header)
+        for row in rows { writer.row(row) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("start-\(UUID().uuidString).csv").path
+        try writer.text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try CSVReader().read(.file(path), columns: .all)
+    }
+
+    @Test("a written file read back as the start of a calibration gives the same records and the same targets met",
+          arguments: ["ambtsdragers", "medewerkers"])
+    func startFromFile(survey: String) throws {
+        let s = try Self.setup(survey)
+        let (written, weights, result) = try Self.synthesize(s, seed: 4, iterations: 5_000)
+        let (header, rows) = written.table()
+        var loaded = try Synthesizer(codebook: s.codebook, model: s.model, seed: 9)
+        try loaded.load(try Self.rawTable(header, rows))
+        // Every answer and every derived variable as written (the last slot, the stop position, is inferred).
+        #expect(loaded.records.count == written.records.count)
+        #expect(zip(loaded.records, written.records).allSatisfy { $0.dropLast() == $1.dropLast() })
+        // Drop-outs are found again: a record that stopped early still stops early.
+        let stops = loaded.records.map { Int($0.last!) }
+        #expect(stops.contains { $0 < loaded.schema.rawCount } == written.records.contains { Int($0.last!) < written.schema.rawCount })
+        let again = try loaded.calibrate(targets: s.targets, weights: weights, iterations: 0)
+        #expect(again.met == result.met)
+        #expect(abs(again.loss - result.loss) <= 1e-9 * max(1, result.loss))
+        // Going on from the file keeps the records valid and does not lose ground at a low temperature.
+        let more = try loaded.calibrate(targets: s.targets, weights: weights, iterations: 5_000, startTemperature: 0.01, cycles: 1)
+        #expect(more.loss <= result.loss + 1e-9)
+    }
+
+    @Test("a start file with a value the model cannot produce is refused with its line, column and value")
+    func startFileBadValue() throws {
+        let s = try Self.setup("medewerkers")
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 1)
+        try synthesizer.generate()
+        var (header, rows) = synthesizer.table()
+        let ernst = try #require(header.firstIndex(of: "ernst"))
+        rows[6][ernst] = "9"
+        var loaded = try Synthesizer(codebook: s.codebook, model: s.model, seed: 1)
+        do {
+            try loaded.load(try Self.rawTable(header, rows))
+            Issue.record("a value outside the codebook was accepted")
+        } catch let error as DataError {
+            #expect(error.position.line == 8 && error.position.columnName == "ernst" && error.position.value == "9", "\(error)")
+        }
+        header[ernst] = "ernst_x"
+        do {
+            try loaded.load(try Self.rawTable(header, rows))
+            Issue.record("a file without ernst was accepted")
+        } catch let error as DataError {
+            #expect(error.kind == .missingColumn && error.description.contains("ernst"), "\(error)")
+        }
+    }
+
     @Test("apportioning keeps the total and the proportions")
     func apportion() {
         #expect(SynthesisModel.apportion([6, 15, 112], total: 133) == [6, 15, 112])

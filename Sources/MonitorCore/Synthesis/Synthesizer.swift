@@ -78,7 +78,7 @@ public struct Synthesizer {
     public let model: SynthesisModel
     let schema: RecordSchema
     var rng: SeededGenerator
-    public private(set) var records: [[UInt16]] = []
+    public internal(set) var records: [[UInt16]] = []
     var fixed: [Bool]
     /// The raw variables in the order of the first draw: the model's `first`, then codebook order.
     var drawOrder: [Int] = []

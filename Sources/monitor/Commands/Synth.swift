@@ -22,10 +22,17 @@ extension Monitor {
             has about 100 columns. Rows are written as they are generated (with --iterations 0 none is kept in
             memory), to a temporary file renamed into place at the end; a progress bar shows on a terminal.
 
+            --start FILE continues a calibration: the respondents are the rows of FILE (a file this command
+            wrote, or any file in the canonical codebook whose values the synthesis model can produce) instead
+            of fresh draws, and the annealing starts at --temperature (default 0.2, a tenth of a fresh run's) in
+            --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is
+            as reproducible as one made in one: the same commands give the same bytes.
+
             Examples:
               monitor synth --survey ambtsdragers --seed 2024 --output data/monitor-2024-ambtsdragers.csv
               monitor synth --survey medewerkers --seed 2024 --output synth.csv --iterations 3000000
               monitor synth --survey ambtsdragers --n 1000000 --iterations 0 --attitude-items 28 -o big.csv
+              monitor synth --survey medewerkers --start synth.csv --seed 7 --iterations 4000000 -o synth2.csv
             """
         )
 
@@ -41,6 +48,15 @@ extension Monitor {
         @Option(help: ArgumentHelp("Maximum number of calibration moves.", valueName: "k"))
         var iterations: Int = 4_000_000
 
+        @Option(help: ArgumentHelp("Continue calibrating the respondents of this file (canonical codebook) instead of drawing new ones.", valueName: "file"))
+        var start: String?
+
+        @Option(help: ArgumentHelp("Start temperature of the annealing (default 2, or 0.2 with --start).", valueName: "t"))
+        var temperature: Double?
+
+        @Option(help: ArgumentHelp("Cooling rounds: the first from the start temperature, later ones reheated to a tenth of it (default 3, or 1 with --start).", valueName: "k"))
+        var cycles: Int?
+
         @Option(help: ArgumentHelp("Append this many attitude items (Likert 1-5) after the codebook's columns.", valueName: "k"))
         var attitudeItems: Int = 0
 
@@ -55,6 +71,10 @@ extension Monitor {
             if let n, n < 1 { throw ValidationError("--n must be positive") }
             if iterations < 0 { throw ValidationError("--iterations must be 0 or more") }
             if attitudeItems < 0 || attitudeItems > 9_999 { throw ValidationError("--attitude-items must be between 0 and 9999") }
+            if let temperature, !(temperature > 0.002 && temperature.isFinite) { throw ValidationError("--temperature must be above the final temperature 0.002") }
+            if let cycles, cycles < 1 { throw ValidationError("--cycles must be 1 or more") }
+            if start != nil && n != nil { throw ValidationError("--n cannot be given with --start (the file's rows are the respondents)") }
+            if start != nil && iterations == 0 { throw ValidationError("--start needs calibration moves (--iterations above 0)") }
         }
 
         func run() throws {
@@ -62,14 +82,15 @@ extension Monitor {
             let model = try SynthesisModel.load(path: try BundledData.path("synthesis/\(survey).yaml"))
             var synthesizer = try Synthesizer(codebook: codebook, model: model, seed: seed)
             let total = n ?? model.n
-            _ = try AtomicFile.checkTarget(output, protecting: [])  // a bad target fails now, not after the calibration
+            let protected = start.map { [InputSource.file($0)] } ?? []
+            _ = try AtomicFile.checkTarget(output, protecting: protected)  // a bad target fails now, not after the calibration
             var encoder = synthesizer.csvEncoder(total: total, attitudeItems: attitudeItems, seed: seed)
             let interactive = !quiet && Terminal.stderrIsTerminal
             var bar = ProgressBar(label: "writing \(survey)", total: total, enabled: interactive)
 
             /// Streams the rows `produce` hands over into the output (atomically), with the progress bar.
             func writeRows(_ produce: (_ row: (Int, [UInt16]) throws -> Void) throws -> Void) throws {
-                var file = try StreamingFile(path: output)
+                var file = try StreamingFile(path: output, protecting: protected)
                 defer { file.discard() }
                 try file.write(encoder.headerBytes())
                 try produce { i, record in
@@ -88,9 +109,16 @@ extension Monitor {
                 return
             }
 
-            try synthesizer.generate(n: n)
+            if let start {
+                let table = try CSVReader().read(InputSource(argument: start), columns: .all)
+                try synthesizer.load(table)
+                Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) respondents read from \(table.source); calibration goes on (seed \(seed))", quiet: quiet)
+            } else {
+                try synthesizer.generate(n: n)
+                Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) synthetic respondents drawn (seed \(seed))", quiet: quiet)
+            }
             let count = synthesizer.recordCount
-            Terminal.note("\(survey): \(NumberFormat.grouped(count)) synthetic respondents drawn (seed \(seed))", quiet: quiet)
+            if count != total { encoder = synthesizer.csvEncoder(total: count, attitudeItems: attitudeItems, seed: seed) }
 
             do {
                 let (scheme, frames) = try SchemeLocator.load(survey)
@@ -103,6 +131,8 @@ extension Monitor {
                     switch $0.kind { case .count, .levelCount: return false; case .estimate: return true }
                 } }
                 let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
+                                                       startTemperature: temperature ?? (start == nil ? 2 : 0.2),
+                                                       cycles: cycles ?? (start == nil ? 3 : 1),
                                                        progressEvery: interactive ? 20_000 : 500_000) { p in
                     guard !quiet else { return }
                     let line = "calibrating \(survey): move \(NumberFormat.grouped(p.iteration)) of \(NumberFormat.grouped(p.iterations)), "
@@ -131,9 +161,9 @@ private struct StreamingFile {
     var buffer: [UInt8] = []
     static let chunk = 1 << 20
 
-    init(path: String) throws {
+    init(path: String, protecting inputs: [InputSource]) throws {
         self.path = path
-        target = try AtomicFile.checkTarget(path, protecting: [])
+        target = try AtomicFile.checkTarget(path, protecting: inputs)
         let url = URL(fileURLWithPath: target)
         temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
         guard let handle = fopen(temporary, "wb") else {

@@ -1,0 +1,74 @@
+/// Starting a calibration from an existing respondent file instead of fresh draws (`monitor synth --start FILE`):
+/// the file's answers become the records, so that a calibration can go on where an earlier run stopped (a
+/// further cooling round from a low temperature) without repeating it.
+extension Synthesizer {
+    /// Replaces the records by the rows of `table`, a respondent file in the survey's canonical codebook (as
+    /// `monitor synth` writes it): every non-derived codebook variable must be a column, and every value must be
+    /// one the synthesis model can produce (a valid or missing code; for a numeric variable one of the model's
+    /// candidate values; for a text variable one of its prior's values). Derived variables are recomputed. The
+    /// questionnaire's stop position is read off the answers: one past the last question answered (a set counts
+    /// as one question), or complete when every later question may legitimately be empty (routed out).
+    /// Throws a `DataError` naming the file, line, column and value of the first value that does not fit.
+    public mutating func load(_ table: RawTable) throws {
+        var columns: [RawTextColumn] = []
+        for v in 0..<schema.rawCount {
+            let name = schema.variables[v].name
+            guard let column = table.column(named: name) else {
+                throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name),
+                                "the codebook's variable \(name) is not a column of the file")
+            }
+            columns.append(column)
+        }
+        // Per column: each distinct value of the file -> domain index (resolved once, not per row).
+        var lookup: [[Int: UInt16]] = []
+        for (v, column) in columns.enumerated() {
+            let variable = schema.variables[v]
+            var map: [Int: UInt16] = [:]
+            for (k, value) in column.values.enumerated() {
+                var index = variable.index(of: value)
+                if index == nil, variable.type == .numeric, let x = Double(value.replacingOccurrences(of: ",", with: ".")) {
+                    index = variable.number.firstIndex(of: x)
+                }
+                if let index { map[k] = UInt16(index) }
+            }
+            lookup.append(map)
+        }
+        var loaded: [[UInt16]] = []
+        loaded.reserveCapacity(table.rowCount)
+        let slots = schema.variables.count + 1
+        for row in 0..<table.rowCount {
+            var record = [UInt16](repeating: 0, count: slots)
+            for (v, column) in columns.enumerated() {
+                let code = column.codes[row]
+                guard let index = lookup[v][code] else {
+                    let value = column.values[code]
+                    let variable = schema.variables[v]
+                    let expected = variable.type == .numeric
+                        ? "one of the synthesis model's values " + variable.domain.filter { !$0.isEmpty }.joined(separator: ", ") + " or empty"
+                        : "one of " + variable.domain.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ")
+                    throw DataError(.invalidValue, table.position(row: row, column: column, value: value),
+                                    "\(variable.name) must be \(expected)")
+                }
+                record[v] = index
+            }
+            record[stopSlot] = UInt16(inferredStop(record))
+            schema.derive(&record)
+            loaded.append(record)
+        }
+        records = loaded
+    }
+
+    /// The stop position of a loaded record: one past its last non-empty answer (snapped to the start of a
+    /// multiple-response set), or `rawCount` (complete) when every question after that answer is one whose routed-out
+    /// code is the empty cell, so that an empty answer there says nothing about dropping out.
+    func inferredStop(_ record: [UInt16]) -> Int {
+        var last = -1
+        for v in stride(from: schema.rawCount - 1, through: 0, by: -1) where !fixed[v] && record[v] != emptyCode[v] {
+            last = v
+            break
+        }
+        let stop = last + 1
+        if (stop..<schema.rawCount).allSatisfy({ fixed[$0] || routedOut[$0] == emptyCode[$0] }) { return schema.rawCount }
+        return stopSnap[stop]
+    }
+}

@@ -71,6 +71,26 @@ struct SynthScaleTests {
         #expect(result.stdout.contains("slachtoffer"))
     }
 
+    @Test("--start goes on from a file: two steps give the same bytes twice, the input is never overwritten")
+    func start() throws {
+        let dir = CLI.temporaryDirectory()
+        let (first, text) = try Self.synth(["--n", "300", "--seed", "8", "--iterations", "3000"], in: dir, name: "first.csv")
+        #expect(first.status == 0 && !text.isEmpty, "\(first.stderr)")
+        let input = dir.appendingPathComponent("first.csv").path
+        let (a, x) = try Self.synth(["--start", input, "--seed", "9", "--iterations", "3000"], in: dir, name: "a.csv")
+        let (_, y) = try Self.synth(["--start", input, "--seed", "9", "--iterations", "3000"], in: dir, name: "b.csv")
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(!x.isEmpty && x == y)
+        #expect(Self.lines(x).count == 301 && Self.lines(x)[0] == Self.lines(text)[0])
+        // The input as output: refused before any work, the file untouched.
+        let same = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "-o", input])
+        #expect(same.status == 2 && same.stderr.contains("refusing to overwrite the input"), "\(same.stderr)")
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == text)
+        // --n does not go with --start.
+        let withN = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--n", "5", "-o", dir.appendingPathComponent("c.csv").path])
+        #expect(withN.status == 2)
+    }
+
     @Test("usage errors: negative --attitude-items, missing output folder")
     func errors() throws {
         let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--attitude-items", "-1", "-o", "/tmp/x.csv"])

@@ -26,11 +26,11 @@ struct SynthesisTests {
     }
 
     /// Generates and briefly calibrates (so that drop-outs, swaps and rule repairs have happened).
-    static func synthesize(_ s: Setup, seed: UInt64, iterations: Int) throws -> (Synthesizer, [Double], CalibrationResult) {
+    static func synthesize(_ s: Setup, seed: UInt64, iterations: Int, copyMoves: Double = 0) throws -> (Synthesizer, [Double], CalibrationResult) {
         var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: seed)
         try synthesizer.generate()
         let weights = try s.weigher.weigh(values: synthesizer.values(of: s.weigher.variables), base: nil, rowCount: synthesizer.recordCount).weights
-        let result = try synthesizer.calibrate(targets: s.targets, weights: weights, iterations: iterations)
+        let result = try synthesizer.calibrate(targets: s.targets, weights: weights, iterations: iterations, copyMoves: copyMoves)
         return (synthesizer, weights, result)
     }
 
@@ -92,10 +92,11 @@ struct SynthesisTests {
         #expect(a.rows != c.rows)
     }
 
-    @Test("records follow the questionnaire: composition, routing, sets and the most recent incident", arguments: ["ambtsdragers", "medewerkers"])
-    func questionnaireRules(survey: String) throws {
+    @Test("records follow the questionnaire: composition, routing, sets and the most recent incident (also with copy moves)",
+          arguments: ["ambtsdragers", "medewerkers"], [0.0, 0.3])
+    func questionnaireRules(survey: String, copyMoves: Double) throws {
         let s = try Self.setup(survey)
-        let (synthesizer, _, _) = try Self.synthesize(s, seed: 3, iterations: 8_000)
+        let (synthesizer, _, _) = try Self.synthesize(s, seed: 3, iterations: 8_000, copyMoves: copyMoves)
         let (header, rows) = synthesizer.table()
         let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         #expect(rows.count == s.model.n)

@@ -9,7 +9,7 @@ public struct CalibrationTarget: Sendable, Equatable {
         /// Respondents of the base (and group) with the row's level (a printed unweighted count).
         case levelCount(Int)
 
-        var isCount: Bool { if case .estimate = self { return false } else { return true } }
+        public var isCount: Bool { if case .estimate = self { return false } else { return true } }
     }
 
     public var id: String

@@ -529,7 +529,7 @@ public struct Synthesizer {
     /// `bestOf` a targeted move is the best (lowest loss change) of `candidates` proposals.
     public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
                                    startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, partialMoves: Double = 0.25, partialNet: Double = 0.5,
-                                   bestOf: Double = 0.5, candidates: Int = 4, dropout: Double = 0.3, cycles: Int = 3,
+                                   bestOf: Double = 0.5, candidates: Int = 4, dropout: Double = 0.3, cycles: Int = 3, copyMoves: Double = 0,
                                    progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
         precondition(weights.count == records.count, "one weight per record")
         let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
@@ -586,6 +586,7 @@ public struct Synthesizer {
                 let u = rng.unit()
                 let move = u < swapMoves ? swapMove(c, num: num[t], den: den[t], count: cnt[t])
                     : u < swapMoves + partialMoves ? partialMove(c, num: num[t], den: den[t], count: cnt[t], weights: weights, netShare: partialNet)
+                    : u < swapMoves + partialMoves + copyMoves ? copyMove(c, num: num[t], den: den[t], count: cnt[t])
                     : targetedMove(c, num: num[t], den: den[t], count: cnt[t], margin: margin)
                 guard let move else { return nil }
                 switch move {
@@ -605,6 +606,11 @@ public struct Synthesizer {
                     r = a
                     (proposal, second) = swapped(a, b, question: question)
                     if proposal == records[a] && second!.proposal == records[b] { return nil }
+                case .copy(let a, let b):
+                    r = a
+                    proposal = records[a]
+                    for v in 0..<schema.rawCount where !fixed[v] { proposal[v] = records[b][v] }
+                    proposal[stopSlot] = records[b][stopSlot]
                 }
             }
             if second == nil {
@@ -706,6 +712,54 @@ public struct Synthesizer {
         case swap(Int, Int)
         /// Exchange the two records' answers to one question (a variable or a multiple-response set).
         case partial(Int, Int, [Int])
+        /// The first record takes over every answer of the second (its fixed variables stay its own).
+        case copy(Int, Int)
+    }
+
+    /// A copy toward a target: a respondent on the wrong side takes over all answers of one on the right side
+    /// (a count too low: one outside the cell whose design cell fits becomes a copy of one inside; too high: one
+    /// inside becomes a copy of one outside; a share: one of the cell with a value on the wrong side of the
+    /// published figure becomes a copy of one of the cell with a value on the right side). Unlike a swap it changes
+    /// the marginal counts, by one respondent's answers; what it keeps is the consistency of a whole questionnaire,
+    /// so a respondent moves into or out of a cell with answers that fit the cell's other figures.
+    mutating func copyMove(_ c: CompiledTarget, num: Double, den: Double, count: Int) -> Move? {
+        let n = records.count
+        let fixedConditions = c.conditions.filter { fixed[$0.variable] }
+        func fitsFixed(_ r: [UInt16]) -> Bool { fixedConditions.allSatisfy { $0.allowed[Int(r[$0.variable])] } }
+        var a = -1
+        let wantIn: Bool
+        var wanted: (Double) -> Bool = { _ in true }
+        if c.isCount {
+            let low = Double(count) < c.published
+            for _ in 0..<64 {
+                let k = rng.below(n)
+                if fitsFixed(records[k]) && c.contribution(records[k]).inDenominator != low { a = k; break }
+            }
+            wantIn = low
+        } else {
+            let estimate = c.estimate(numerator: num, denominator: den)
+            let up = estimate.isNaN || estimate < c.published
+            let p = c.published / c.scale
+            for _ in 0..<64 {
+                let k = rng.below(n)
+                let (inDen, x) = c.contribution(records[k])
+                if inDen && (up ? x < p : x > p) { a = k; break }
+            }
+            wantIn = true
+            wanted = { up ? $0 > p : $0 < p }
+        }
+        guard a >= 0 else { return nil }
+        for _ in 0..<64 {
+            let b = rng.below(n)
+            guard b != a else { continue }
+            // The answers of b in a's design cell: the conditions on fixed variables are a's.
+            var trial = records[a]
+            for v in 0..<schema.rawCount where !fixed[v] { trial[v] = records[b][v] }
+            schema.derive(&trial)
+            let (inDen, x) = c.contribution(trial)
+            if inDen == wantIn && (!inDen || wanted(x)) { return .copy(a, b) }
+        }
+        return nil
     }
 
     /// A swap toward a share or mean target: a respondent of the target's cell with a lower (higher) value

@@ -57,6 +57,12 @@ extension Monitor {
         @Option(help: ArgumentHelp("Cooling rounds: the first from the start temperature, later ones reheated to a tenth of it (default 3, or 1 with --start).", valueName: "k"))
         var cycles: Int?
 
+        @Option(help: ArgumentHelp("Share of the moves toward a target that copy a whole questionnaire from a respondent on the target's right side (default 0).", valueName: "p"))
+        var copyMoves: Double = 0
+
+        @Option(help: ArgumentHelp("Weight of a printed n in the loss, relative to a printed figure (default 1: an n printed once for a table shares one unit among the table's rows).", valueName: "w"))
+        var countWeight: Double = 1
+
         @Option(help: ArgumentHelp("Append this many attitude items (Likert 1-5) after the codebook's columns.", valueName: "k"))
         var attitudeItems: Int = 0
 
@@ -73,6 +79,8 @@ extension Monitor {
             if attitudeItems < 0 || attitudeItems > 9_999 { throw ValidationError("--attitude-items must be between 0 and 9999") }
             if let temperature, !(temperature > 0.002 && temperature.isFinite) { throw ValidationError("--temperature must be above the final temperature 0.002") }
             if let cycles, cycles < 1 { throw ValidationError("--cycles must be 1 or more") }
+            if !(0...0.5).contains(copyMoves) { throw ValidationError("--copy-moves must be between 0 and 0.5") }
+            if !(countWeight > 0 && countWeight.isFinite) { throw ValidationError("--count-weight must be positive") }
             if start != nil && n != nil { throw ValidationError("--n cannot be given with --start (the file's rows are the respondents)") }
             if start != nil && iterations == 0 { throw ValidationError("--start needs calibration moves (--iterations above 0)") }
         }
@@ -130,9 +138,10 @@ extension Monitor {
                 if count != model.n { targets = targets.filter {
                     switch $0.kind { case .count, .levelCount: return false; case .estimate: return true }
                 } }
+                for i in targets.indices where targets[i].kind.isCount { targets[i].weight *= countWeight }
                 let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
                                                        startTemperature: temperature ?? (start == nil ? 2 : 0.2),
-                                                       cycles: cycles ?? (start == nil ? 3 : 1),
+                                                       cycles: cycles ?? (start == nil ? 3 : 1), copyMoves: copyMoves,
                                                        progressEvery: interactive ? 20_000 : 500_000) { p in
                     guard !quiet else { return }
                     let line = "calibrating \(survey): move \(NumberFormat.grouped(p.iteration)) of \(NumberFormat.grouped(p.iterations)), "

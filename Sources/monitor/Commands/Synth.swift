@@ -126,7 +126,10 @@ extension Monitor {
                 Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) synthetic respondents drawn (seed \(seed))", quiet: quiet)
             }
             let count = synthesizer.recordCount
-            if count != total { encoder = synthesizer.csvEncoder(total: count, attitudeItems: attitudeItems, seed: seed) }
+            if count != total {
+                encoder = synthesizer.csvEncoder(total: count, attitudeItems: attitudeItems, seed: seed)
+                bar = ProgressBar(label: "writing \(survey)", total: count, enabled: interactive)
+            }
 
             do {
                 let (scheme, frames) = try SchemeLocator.load(survey)

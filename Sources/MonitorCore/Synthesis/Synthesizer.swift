@@ -608,9 +608,7 @@ public struct Synthesizer {
                     if proposal == records[a] && second!.proposal == records[b] { return nil }
                 case .copy(let a, let b):
                     r = a
-                    proposal = records[a]
-                    for v in 0..<schema.rawCount where !fixed[v] { proposal[v] = records[b][v] }
-                    proposal[stopSlot] = records[b][stopSlot]
+                    proposal = copied(a, from: b)
                 }
             }
             if second == nil {
@@ -753,13 +751,19 @@ public struct Synthesizer {
             let b = rng.below(n)
             guard b != a else { continue }
             // The answers of b in a's design cell: the conditions on fixed variables are a's.
-            var trial = records[a]
-            for v in 0..<schema.rawCount where !fixed[v] { trial[v] = records[b][v] }
-            schema.derive(&trial)
-            let (inDen, x) = c.contribution(trial)
+            let (inDen, x) = c.contribution(copied(a, from: b))
             if inDen == wantIn && (!inDen || wanted(x)) { return .copy(a, b) }
         }
         return nil
+    }
+
+    /// Record a with every non-fixed answer (and the stop position) of record b, derived variables recomputed.
+    func copied(_ a: Int, from b: Int) -> [UInt16] {
+        var record = records[a]
+        for v in 0..<schema.rawCount where !fixed[v] { record[v] = records[b][v] }
+        record[stopSlot] = records[b][stopSlot]
+        schema.derive(&record)
+        return record
     }
 
     /// A swap toward a share or mean target: a respondent of the target's cell with a lower (higher) value

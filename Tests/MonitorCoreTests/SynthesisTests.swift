@@ -37,12 +37,7 @@ struct SynthesisTests {
     /// The written file read back as `monitor tables` reads it.
     static func dataset(_ synthesizer: Synthesizer, codebook: Codebook) throws -> Dataset {
         let (header, rows) = synthesizer.table()
-        var writer = CSVWriter(header: header)
-        for row in rows { writer.row(row) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).csv").path
-        try writer.text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let table = try CSVReader().read(.file(path), columns: .all)
+        let table = try rawTable(header, rows)
         let (dataset, report) = DatasetBuilder(codebook: codebook).build(table)
         #expect(report.isValid, "the synthetic file passes the codebook's validation")
         return dataset
@@ -193,7 +188,7 @@ struct SynthesisTests {
     static func rawTable(_ header: [String], _ rows: [[String]]) throws -> RawTable {
         var writer = CSVWriter(header: header)
         for row in rows { writer.row(row) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("start-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).csv").path
         try writer.text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try CSVReader().read(.file(path), columns: .all)

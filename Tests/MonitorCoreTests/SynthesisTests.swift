@@ -26,11 +26,12 @@ struct SynthesisTests {
     }
 
     /// Generates and briefly calibrates (so that drop-outs, swaps and rule repairs have happened).
-    static func synthesize(_ s: Setup, seed: UInt64, iterations: Int, copyMoves: Double = 0) throws -> (Synthesizer, [Double], CalibrationResult) {
+    static func synthesize(_ s: Setup, seed: UInt64, iterations: Int, copyMoves: Double = 0, chainMoves: Double = 0) throws -> (Synthesizer, [Double], CalibrationResult) {
         var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: seed)
         try synthesizer.generate()
         let weights = try s.weigher.weigh(values: synthesizer.values(of: s.weigher.variables), base: nil, rowCount: synthesizer.recordCount).weights
-        let result = try synthesizer.calibrate(targets: s.targets, weights: weights, iterations: iterations, copyMoves: copyMoves)
+        let result = try synthesizer.calibrate(targets: s.targets, weights: weights, iterations: iterations, copyMoves: copyMoves,
+                                               chainMoves: chainMoves)
         return (synthesizer, weights, result)
     }
 
@@ -87,11 +88,13 @@ struct SynthesisTests {
         #expect(a.rows != c.rows)
     }
 
-    @Test("records follow the questionnaire: composition, routing, sets and the most recent incident (also with copy moves)",
-          arguments: ["ambtsdragers", "medewerkers"], [0.0, 0.3])
-    func questionnaireRules(survey: String, copyMoves: Double) throws {
+    @Test("records follow the questionnaire: composition, routing, sets and the most recent incident (also with copy moves and chains)",
+          arguments: ["ambtsdragers", "medewerkers"], ["single", "copy", "chain"])
+    func questionnaireRules(survey: String, moves: String) throws {
         let s = try Self.setup(survey)
-        let (synthesizer, _, _) = try Self.synthesize(s, seed: 3, iterations: 8_000, copyMoves: copyMoves)
+        let (synthesizer, _, result) = try Self.synthesize(s, seed: 3, iterations: 8_000, copyMoves: moves == "copy" ? 0.3 : 0,
+                                                           chainMoves: moves == "chain" ? 0.5 : 0)
+        #expect(result.drift < 1e-6, "the loss kept move by move is the loss of the records")
         let (header, rows) = synthesizer.table()
         let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         #expect(rows.count == s.model.n)

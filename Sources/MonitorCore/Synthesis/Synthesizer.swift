@@ -56,6 +56,10 @@ public struct CalibrationResult: Sendable {
     }
     public var iterations: Int
     public var loss: Double
+    /// How far the loss kept up move by move (every change of a target's sums added, undone chains subtracted)
+    /// lies from the same loss recomputed from the records at the end: rounding error only, unless a change was
+    /// booked wrongly.
+    public var drift: Double = 0
     public var targets: [Target]
     public var met: Int { targets.filter(\.met).count }
 }
@@ -526,10 +530,12 @@ public struct Synthesizer {
     /// Moves records until every target is within its printed precision or `iterations` moves were tried.
     /// Of the targeted moves, `swapMoves` exchange all answers of two respondents and `partialMoves` the answers to one
     /// question (a share `partialNet` of those only when the target as a whole comes closer); with probability
-    /// `bestOf` a targeted move is the best (lowest loss change) of `candidates` proposals.
+    /// `bestOf` a targeted move is the best (lowest loss change) of `candidates` proposals. With probability
+    /// `chainMoves` a targeted move is a chain of up to `chainLength` moves (see `chain` below), taken or undone as one.
     public mutating func calibrate(targets: [CalibrationTarget], weights: [Double], iterations: Int, margin: Double = 0.98,
                                    startTemperature: Double = 2, endTemperature: Double = 0.002, randomMoves: Double = 0.1, swapMoves: Double = 0.25, partialMoves: Double = 0.25, partialNet: Double = 0.5,
                                    bestOf: Double = 0.5, candidates: Int = 4, dropout: Double = 0.3, cycles: Int = 3, copyMoves: Double = 0,
+                                   chainMoves: Double = 0, chainLength: Int = 4, chainCandidates: Int = 8,
                                    progressEvery: Int = 50_000, progress: ((CalibrationProgress) -> Void)? = nil) throws -> CalibrationResult {
         precondition(weights.count == records.count, "one weight per record")
         let compiled = try targets.map { try CompiledTarget($0, schema: schema, codebook: codebook) }
@@ -653,6 +659,63 @@ public struct Synthesizer {
             return delta
         }
 
+        /// Makes the changes `evaluate` last measured (its `touched` targets and their new sums).
+        func apply(_ changes: [(Int, [UInt16])], delta: Double) {
+            for (k, new) in changes { records[k] = new }
+            for t in touched {
+                num[t] = newNum[t]; den[t] = newDen[t]; cnt[t] = newCnt[t]; lossOf[t] = newLoss[t]
+            }
+            total += delta
+        }
+
+        /// An ejection chain (Glover 1996, "Ejection chains, reference structures and alternating path methods for
+        /// traveling salesman problems"): a move that brings violated target `start` closer is made even when it
+        /// breaks others; each further link is the best of `chainCandidates` moves toward one of the targets the
+        /// chain broke (met before it, violated now), changing respondents no earlier link changed. The chain ends
+        /// as soon as its total change of the loss is negative, or after `chainLength` links; it is kept by the
+        /// annealing's rule on that total and otherwise undone link by link. A knot where one respondent more in a cell pushes a neighbouring figure over its
+        /// edge needs such a sequence: each single link is refused on its own.
+        func chain(_ start: Int) {
+            var undoRecords: [(Int, [UInt16])] = []
+            var undoTargets: [(t: Int, num: Double, den: Double, cnt: Int, loss: Double)] = []
+            var before: [Int: Double] = [:]  // each touched target's loss before the chain
+            var chainDelta = 0.0
+            var focus = start
+            for _ in 0..<chainLength {
+                var best: [(Int, [UInt16])] = []
+                var bestDelta = Double.infinity
+                for _ in 0..<chainCandidates {
+                    // A link changes respondents the chain has not changed yet (else the best link is often the
+                    // undoing of an earlier one), and must bring its own target closer.
+                    guard let changes = propose(focus), !changes.contains(where: { k, _ in undoRecords.contains { $0.0 == k } }) else { continue }
+                    let d = evaluate(changes)
+                    guard stamp[focus] == evaluation, newLoss[focus] < lossOf[focus] else { continue }
+                    if d < bestDelta { bestDelta = d; best = changes }
+                }
+                guard !best.isEmpty else { break }
+                let d = evaluate(best)
+                for (k, _) in best { undoRecords.append((k, records[k])) }
+                for t in touched {
+                    undoTargets.append((t, num[t], den[t], cnt[t], lossOf[t]))
+                    if before[t] == nil { before[t] = lossOf[t] }
+                }
+                apply(best, delta: d)
+                chainDelta += d
+                if chainDelta < 0 { break }
+                let broken = before.keys.filter { before[$0]! == 0 && lossOf[$0] > 0 }.sorted()
+                if !broken.isEmpty { focus = broken[rng.below(broken.count)] }
+                else if lossOf[start] > 0 { focus = start }
+                else { break }
+            }
+            if undoRecords.isEmpty || chainDelta <= 0 || rng.unit() < exp(-chainDelta / temperature) {
+                if total < 1e-9 { total = lossOf.reduce(0, +) }
+                return
+            }
+            for (k, old) in undoRecords.reversed() { records[k] = old }
+            for u in undoTargets.reversed() { num[u.t] = u.num; den[u.t] = u.den; cnt[u.t] = u.cnt; lossOf[u.t] = u.loss }
+            total -= chainDelta
+        }
+
         while iteration < iterations && total > 0 {
             iteration += 1
             temperature *= cooling
@@ -670,6 +733,10 @@ public struct Synthesizer {
             // proposals toward the same target (the one that disturbs the other targets least).
             let targeted = !violated.isEmpty && rng.unit() >= randomMoves
             let t = targeted ? violated[rng.below(violated.count)] : -1
+            if targeted && chainMoves > 0 && rng.unit() < chainMoves {
+                chain(t)
+                continue
+            }
             let tries = targeted && rng.unit() < bestOf ? candidates : 1
             var best: [(Int, [UInt16])] = []
             var bestDelta = Double.infinity
@@ -682,20 +749,17 @@ public struct Synthesizer {
             let changes = best
             let delta = tries > 1 ? evaluate(changes) : bestDelta
             if delta <= 0 || rng.unit() < exp(-delta / temperature) {
-                for (k, new) in changes { records[k] = new }
-                for t in touched {
-                    num[t] = newNum[t]; den[t] = newDen[t]; cnt[t] = newCnt[t]; lossOf[t] = newLoss[t]
-                }
-                total += delta
+                apply(changes, delta: delta)
                 if total < 1e-9 { total = lossOf.reduce(0, +) }
             }
         }
         // Recompute from scratch (no drift from incremental sums).
         (num, den, cnt) = sums()
+        let drift = abs(total - (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: margin) }.reduce(0, +))
         lossOf = (0..<nT).map { compiled[$0].loss(numerator: num[$0], denominator: den[$0], count: cnt[$0], margin: 1) }
         progress?(CalibrationProgress(iteration: iteration, iterations: iterations, loss: lossOf.reduce(0, +),
                                       violated: lossOf.filter { $0 > 0 }.count, targets: nT, temperature: temperature))
-        return CalibrationResult(iterations: iteration, loss: lossOf.reduce(0, +), targets: (0..<nT).map { t in
+        return CalibrationResult(iterations: iteration, loss: lossOf.reduce(0, +), drift: drift, targets: (0..<nT).map { t in
             let c = compiled[t]
             return .init(id: c.id, published: c.published,
                          reached: c.isCount ? Double(cnt[t]) : c.estimate(numerator: num[t], denominator: den[t]),

@@ -60,6 +60,15 @@ extension Monitor {
         @Option(help: ArgumentHelp("Share of the moves toward a target that copy a whole questionnaire from a respondent on the target's right side (default 0).", valueName: "p"))
         var copyMoves: Double = 0
 
+        @Option(help: ArgumentHelp("Share of the moves toward a target that are chains: a move that breaks neighbouring targets, then moves toward those, kept or undone as a whole (default 0).", valueName: "p"))
+        var chainMoves: Double = 0
+
+        @Option(help: ArgumentHelp("Most moves in a chain (default 4).", valueName: "k"))
+        var chainLength: Int = 4
+
+        @Option(help: ArgumentHelp("Proposals compared for each move of a chain (default 8).", valueName: "k"))
+        var chainCandidates: Int = 8
+
         @Option(help: ArgumentHelp("Weight of a printed n in the loss, relative to a printed figure (default 1: an n printed once for a table shares one unit among the table's rows).", valueName: "w"))
         var countWeight: Double = 1
 
@@ -80,6 +89,9 @@ extension Monitor {
             if let temperature, !(temperature > 0.002 && temperature.isFinite) { throw ValidationError("--temperature must be above the final temperature 0.002") }
             if let cycles, cycles < 1 { throw ValidationError("--cycles must be 1 or more") }
             if !(0...0.5).contains(copyMoves) { throw ValidationError("--copy-moves must be between 0 and 0.5") }
+            if !(0...0.5).contains(chainMoves) { throw ValidationError("--chain-moves must be between 0 and 0.5") }
+            if !(1...16).contains(chainLength) { throw ValidationError("--chain-length must be between 1 and 16") }
+            if !(1...256).contains(chainCandidates) { throw ValidationError("--chain-candidates must be between 1 and 256") }
             if !(countWeight > 0 && countWeight.isFinite) { throw ValidationError("--count-weight must be positive") }
             if start != nil && n != nil { throw ValidationError("--n cannot be given with --start (the file's rows are the respondents)") }
             if start != nil && iterations == 0 { throw ValidationError("--start needs calibration moves (--iterations above 0)") }
@@ -145,6 +157,7 @@ extension Monitor {
                 let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
                                                        startTemperature: temperature ?? (start == nil ? 2 : 0.2),
                                                        cycles: cycles ?? (start == nil ? 3 : 1), copyMoves: copyMoves,
+                                                       chainMoves: chainMoves, chainLength: chainLength, chainCandidates: chainCandidates,
                                                        progressEvery: interactive ? 20_000 : 500_000) { p in
                     guard !quiet else { return }
                     let line = "calibrating \(survey): move \(NumberFormat.grouped(p.iteration)) of \(NumberFormat.grouped(p.iterations)), "

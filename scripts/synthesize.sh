@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Regenerates the bundled synthetic respondent files exactly as they were made (docs/synthesis.md, "The bundled
+# files"): a fresh calibration, then continuations with `--start`. Every step is deterministic, so the same steps
+# give the same bytes on any machine.
+#
+# usage: scripts/synthesize.sh [--check] [ambtsdragers|medewerkers ...]
+#   --check   write into a temporary folder and compare byte for byte (cmp) with data/, leaving data/ alone
+#   MONITOR   the monitor binary (default: .build/release/monitor, built if missing)
+#
+# After regenerating: python3 scripts/not-reached.py, then monitor reproduce --format md -o docs/reproduction.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+check=0
+surveys=()
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=1 ;;
+    ambtsdragers|medewerkers) surveys+=("$arg") ;;
+    *) echo "synthesize.sh: unknown argument '$arg' (expected --check, ambtsdragers or medewerkers)" >&2; exit 2 ;;
+  esac
+done
+[ ${#surveys[@]} -gt 0 ] || surveys=(ambtsdragers medewerkers)
+monitor="${MONITOR:-$root/.build/release/monitor}"
+if [ ! -x "$monitor" ]; then (cd "$root" && swift build -c release --product monitor); fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# The steps of each file: the options of `monitor synth` after --survey, one step a line. A step's --start names
+# the previous step's output as PREVIOUS.
+steps_ambtsdragers=(
+  "--seed 11 --iterations 10000000"
+  "--start PREVIOUS --seed 2 --iterations 1000000 --chain-moves 0.5 --chain-length 8 --chain-candidates 16"
+)
+steps_medewerkers=(
+  "--seed 11 --iterations 24000000"
+  "--start PREVIOUS --seed 1 --iterations 4000000 --chain-moves 0.3 --chain-length 6"
+)
+
+status=0
+for survey in "${surveys[@]}"; do
+  declare -n steps="steps_$survey"
+  previous=""
+  k=0
+  for step in "${steps[@]}"; do
+    k=$((k + 1))
+    out="$work/$survey-step$k.csv"
+    # shellcheck disable=SC2086
+    args=(${step//PREVIOUS/$previous})
+    echo "synthesize.sh: $survey step $k of ${#steps[@]}: monitor synth --survey $survey ${args[*]}" >&2
+    start=$(date +%s)
+    nice -n 10 "$monitor" synth --survey "$survey" "${args[@]}" -o "$out"
+    echo "synthesize.sh: $survey step $k took $(( $(date +%s) - start )) s" >&2
+    previous="$out"
+  done
+  target="$root/data/monitor-2024-$survey.csv"
+  if [ "$check" = 1 ]; then
+    if cmp -s "$previous" "$target"; then echo "synthesize.sh: $survey: same bytes as data/monitor-2024-$survey.csv" >&2
+    else echo "synthesize.sh: $survey: DIFFERS from data/monitor-2024-$survey.csv" >&2; status=1; fi
+  else
+    cp "$previous" "$target.tmp-$$" && mv "$target.tmp-$$" "$target"  # a reader never sees half a file
+    echo "synthesize.sh: wrote data/monitor-2024-$survey.csv" >&2
+  fi
+done
+exit $status

@@ -33,7 +33,7 @@ steps_ambtsdragers=(
 )
 steps_medewerkers=(
   "--seed 11 --iterations 24000000"
-  "--start PREVIOUS --seed 1 --iterations 4000000 --chain-moves 0.3 --chain-length 6"
+  "--start PREVIOUS --seed 6 --iterations 4000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
 )
 
 status=0

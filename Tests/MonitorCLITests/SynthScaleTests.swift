@@ -82,6 +82,12 @@ struct SynthScaleTests {
         #expect(a.status == 0, "\(a.stderr)")
         #expect(!x.isEmpty && x == y)
         #expect(Self.lines(x).count == 301 && Self.lines(x)[0] == Self.lines(text)[0])
+        // A step with chain moves is as reproducible.
+        let chains = ["--start", input, "--seed", "9", "--iterations", "2000", "--chain-moves", "0.5", "--chain-length", "5"]
+        let (c1, u) = try Self.synth(chains, in: dir, name: "c1.csv")
+        let (_, v) = try Self.synth(chains, in: dir, name: "c2.csv")
+        #expect(c1.status == 0, "\(c1.stderr)")
+        #expect(!u.isEmpty && u == v && u != x)
         // The input as output: refused before any work, the file untouched.
         let same = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "-o", input])
         #expect(same.status == 2 && same.stderr.contains("refusing to overwrite the input"), "\(same.stderr)")
@@ -91,10 +97,14 @@ struct SynthScaleTests {
         #expect(withN.status == 2)
     }
 
-    @Test("usage errors: negative --attitude-items, missing output folder")
+    @Test("usage errors: negative --attitude-items, chain options out of range, missing output folder")
     func errors() throws {
         let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--attitude-items", "-1", "-o", "/tmp/x.csv"])
         #expect(bad.status == 2)
+        for (option, value) in [("--chain-moves", "0.9"), ("--chain-length", "0"), ("--chain-candidates", "0")] {
+            let chain = try CLI.run(["synth", "--survey", "ambtsdragers", option, value, "-o", "/tmp/x.csv"])
+            #expect(chain.status == 2 && chain.stderr.contains(option), "\(option) \(value): \(chain.stderr)")
+        }
         let missing = try CLI.run(["synth", "--survey", "ambtsdragers", "--n", "10", "--iterations", "0",
                                    "-o", "/nonexistent-folder-\(UUID().uuidString)/x.csv"])
         #expect(missing.status == 1)

@@ -7,9 +7,9 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "Describe a CSV file, or check it against a survey's codebook.",
             discussion: """
-            Without --survey: every column's inferred type, filled and empty counts, distinct values, range and
-            most frequent values (like `xsv stats`). With --survey: checks every variable against the codebook
-            (allowed values, ranges, missing codes, required columns), computes the derived variables, and
+            Without --survey: every column's inferred type, filled and empty counts, distinct values, range and \
+            most frequent values (like `xsv stats`). With --survey: checks every variable against the codebook \
+            (allowed values, ranges, missing codes, required columns), computes the derived variables, and \
             lists invalid values with their line numbers; exits 1 if the file is not valid.
 
             Examples:

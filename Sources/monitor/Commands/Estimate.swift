@@ -7,13 +7,13 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "Design-based proportions and means with standard errors and confidence intervals, overall and by group.",
             discussion: """
-            One row per category (or one for a number or 0/1 variable) for the whole sample and for each group, with
-            the columns variable, level, group, n, n_eff, estimate, se, ci_low, ci_high, df, flag. Estimates are
-            proportions (0-1) or means; n is the unweighted base, n_eff Kish's effective n. Rows where the variable is
+            One row per category (or one for a number or 0/1 variable) for the whole sample and for each group, with \
+            the columns variable, level, group, n, n_eff, estimate, se, ci_low, ci_high, df, flag. Estimates are \
+            proportions (0-1) or means; n is the unweighted base, n_eff Kish's effective n. Rows where the variable is \
             missing are outside the domain (R na.rm=TRUE); groups are domains of the full design (R svyby).
 
-            The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one stage), --fpc; then
-            --cell/--frame post-stratifies (R postStratify), or --scheme weights with a built-in scheme. Without
+            The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one stage), --fpc; then \
+            --cell/--frame post-stratifies (R postStratify), or --scheme weights with a built-in scheme. Without \
             --weight the weights are N_h/n_h from --fpc, or 1.
 
             Examples:

@@ -8,11 +8,11 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "One HTML page with every table and the report's charts.",
             discussion: """
-            Computes the tables as `monitor tables` does (same weighting, marks and small-group rules) and writes
-            one self-contained HTML file: no scripts, fonts or images from elsewhere. Every table comes with SVG
-            charts drawn from its own numbers: bars by form and group (as Figuur 2.2 and Tabel 2.2), stacked bars
-            for the answers to one question (Figuur 2.9, 2.13), and the trend over the published earlier waves
-            (Figuur 2.3). Red with ▲ is significantly higher than the rest of the column block, blue with ▼ lower;
+            Computes the tables as `monitor tables` does (same weighting, marks and small-group rules) and writes \
+            one self-contained HTML file: no scripts, fonts or images from elsewhere. Every table comes with SVG \
+            charts drawn from its own numbers: bars by form and group (as Figuur 2.2 and Tabel 2.2), stacked bars \
+            for the answers to one question (Figuur 2.9, 2.13), and the trend over the published earlier waves \
+            (Figuur 2.3). Red with ▲ is significantly higher than the rest of the column block, blue with ▼ lower; \
             * marks indicatief groups, – suppressed ones. The page prints on A4. See docs/report.md.
 
             Without FILE it runs on the bundled data of each survey.

@@ -8,14 +8,14 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "Check every published 2024 figure and significance statement against the tables.",
             discussion: """
-            Computes the table catalogue (data/tables/) on the respondent files (default: the bundled synthetic
-            files data/monitor-2024-<survey>.csv) with the report's weighting, and compares each published 2024
-            figure of the four families (data/published/, linked to its cell by cells.csv) at the printed
-            precision, with the printed n's. Prints per figure: id, table, published, reproduced (unrounded),
-            difference and status; then the report's significance statements (significance-map.csv) held or
+            Computes the table catalogue (data/tables/) on the respondent files (default: the bundled synthetic \
+            files data/monitor-2024-<survey>.csv) with the report's weighting, and compares each published 2024 \
+            figure of the four families (data/published/, linked to its cell by cells.csv) at the printed \
+            precision, with the printed n's. Prints per figure: id, table, published, reproduced (unrounded), \
+            difference and status; then the report's significance statements (significance-map.csv) held or \
             not held; then the summary line `reproduced N of M figures`.
 
-            Exit status 1 when a figure differs beyond rounding, or an explicit (SIG-E) statement does not hold,
+            Exit status 1 when a figure differs beyond rounding, or an explicit (SIG-E) statement does not hold, \
             unless documented as irreconcilable (data/published/irreconcilable.csv, docs/errata.md).
 
             Examples:

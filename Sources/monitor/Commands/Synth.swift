@@ -8,31 +8,38 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "Write a synthetic respondent file calibrated to the report's published figures.",
             discussion: """
-            Generates respondents in the canonical codebook from the survey's synthesis model
-            (data/synthesis/<survey>.yaml: the report's response composition, the questionnaire's routing and
-            consistency rules, priors), weights them with the survey's scheme, and moves answers (simulated
-            annealing) until every published 2024 figure of the table catalogue (data/published/cells.csv) is
-            reproduced at the printed precision, with the printed n's. Figures documented as irreconcilable
+            Generates respondents in the canonical codebook from the survey's synthesis model \
+            (data/synthesis/<survey>.yaml: the report's response composition, the questionnaire's routing and \
+            consistency rules, priors), weights them with the survey's scheme, and moves answers (simulated \
+            annealing) until every published 2024 figure of the table catalogue (data/published/cells.csv) is \
+            reproduced at the printed precision, with the printed n's. Figures documented as irreconcilable \
             (data/published/irreconcilable.csv) are not targets. The same seed gives the same file.
 
-            The respondents are SYNTHETIC: they reproduce published aggregates, not any real respondent.
-            With --n other than the report's n, the composition is scaled and only the shares are calibrated
-            (--iterations 0 skips calibration, e.g. for large benchmark files). --attitude-items K appends K
-            attitude items (houding_01 ..., Likert 1-5 with the missing code weet_niet), as the real questionnaire
-            has about 100 columns. Rows are written as they are generated (with --iterations 0 none is kept in
+            The respondents are SYNTHETIC: they reproduce published aggregates, not any real respondent. \
+            With --n other than the report's n, the composition is scaled and only the shares are calibrated \
+            (--iterations 0 skips calibration, e.g. for large benchmark files). --attitude-items K appends K \
+            attitude items (houding_01 ..., Likert 1-5 with the missing code weet_niet), as the real questionnaire \
+            has about 100 columns. Rows are written as they are generated (with --iterations 0 none is kept in \
             memory), to a temporary file renamed into place at the end; a progress bar shows on a terminal.
 
-            --start FILE continues a calibration: the respondents are the rows of FILE (a file this command
-            wrote, or any file in the canonical codebook whose values the synthesis model can produce) instead
-            of fresh draws, and the annealing starts at --temperature (default 0.2, a tenth of a fresh run's) in
-            --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is
+            --start FILE continues a calibration: the respondents are the rows of FILE (a file this command \
+            wrote, or any file in the canonical codebook whose values the synthesis model can produce) instead \
+            of fresh draws, and the annealing starts at --temperature (default 0.2, a tenth of a fresh run's) in \
+            --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is \
             as reproducible as one made in one: the same commands give the same bytes.
+
+            --chain-moves P makes a share P of the moves toward a target ejection chains: a move that brings the \
+            target closer even when it breaks neighbouring figures, then up to --chain-length - 1 moves toward the \
+            figures it broke, each the best of --chain-candidates proposals, kept or undone as a whole. They \
+            reach knots of figures that only change together (one respondent more in a cell pushes another \
+            figure over its edge). scripts/synthesize.sh regenerates the bundled files with them.
 
             Examples:
               monitor synth --survey ambtsdragers --seed 2024 --output data/monitor-2024-ambtsdragers.csv
               monitor synth --survey medewerkers --seed 2024 --output synth.csv --iterations 3000000
               monitor synth --survey ambtsdragers --n 1000000 --iterations 0 --attitude-items 28 -o big.csv
               monitor synth --survey medewerkers --start synth.csv --seed 7 --iterations 4000000 -o synth2.csv
+              monitor synth --survey ambtsdragers --start data/monitor-2024-ambtsdragers.csv --seed 2 --chain-moves 0.5 -o a2.csv
             """
         )
 

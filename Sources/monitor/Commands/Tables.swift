@@ -8,11 +8,11 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "The Monitor's tables (prevalence, severity, reporting, aangifte; context) from a respondent file.",
             discussion: """
-            Weights the file with the survey's scheme (post-stratification to the population frame; --weight uses a
-            weight column instead), evaluates every table specification (data/tables/, or --specs DIR) and prints
-            them: Markdown in the report's layout with group n's, ▲/▼ for groups significantly higher/lower than the
-            rest of their column block, * for indicatief groups (n < 50), – for suppressed ones (n < 10); tidy CSV
-            with unrounded estimates, SEs, intervals, n, n_eff and verdicts; --wide for the report's layout;
+            Weights the file with the survey's scheme (post-stratification to the population frame; --weight uses a \
+            weight column instead), evaluates every table specification (data/tables/, or --specs DIR) and prints \
+            them: Markdown in the report's layout with group n's, ▲/▼ for groups significantly higher/lower than the \
+            rest of their column block, * for indicatief groups (n < 50), – for suppressed ones (n < 10); tidy CSV \
+            with unrounded estimates, SEs, intervals, n, n_eff and verdicts; --wide for the report's layout; \
             --excel for Dutch Excel (; and decimal comma); JSON for other programs.
 
             Without FILE it runs on the bundled data of each survey.

@@ -8,15 +8,15 @@ extension Monitor {
             commandName: "test",
             abstract: "Significance tests between groups: each group against the rest, pairwise, Rao-Scott chi-square, trend.",
             discussion: """
-            --test design (default): design-based Wald t tests on the difference of domain estimates using their
-            covariance (R svyttest): each group against the rest of the table (the report's "significant hoger/lager
-            dan de andere groep"), every pair of groups with Bonferroni correction, and the Rao-Scott chi-square of
+            --test design (default): design-based Wald t tests on the difference of domain estimates using their \
+            covariance (R svyttest): each group against the rest of the table (the report's "significant hoger/lager \
+            dan de andere groep"), every pair of groups with Bonferroni correction, and the Rao-Scott chi-square of \
             the whole table (R svychisq, statistics F and Chisq).
             --test spss: IBM SPSS "compare column proportions" z tests with effective bases, Bonferroni-adjusted.
-            --previous P,N[,LABEL]: compare the overall estimate (or with --by, each group's) with a previous wave's
+            --previous P,N[,LABEL]: compare the overall estimate (or with --by, each group's) with a previous wave's \
             published proportion P (0-1) and n N, e.g. --previous 0.33,3033,2022.
 
-            Columns: test, variable, level, group, other, n, other_n, estimate, other_estimate, difference, se,
+            Columns: test, variable, level, group, other, n, other_n, estimate, other_estimate, difference, se, \
             statistic, df, p_value, p_adjusted, verdict (higher, lower, not_significant, not_tested).
 
             Examples:

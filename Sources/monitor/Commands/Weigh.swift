@@ -8,13 +8,13 @@ extension Monitor {
         static let configuration = CommandConfiguration(
             abstract: "Add a weight column: post-stratify or rake a respondent file to a population frame.",
             discussion: """
-            Writes the input's rows and columns unchanged (same bytes, same order) plus a `weight` column, and a
+            Writes the input's rows and columns unchanged (same bytes, same order) plus a `weight` column, and a \
             weighting report (Markdown) with per-cell N, n and weights, the Kish design effect and effective n.
 
-            With --scheme (ambtsdragers, ambtsdragers-populatie, medewerkers, or a scheme .yaml file) the cells,
-            frames and method come from the scheme (data/schemes/). Without it, the survey is inferred from the
-            columns. Ad hoc, for any survey (as R's postStratify and rake): --cell COL[,COL...] --frame FILE
-            post-stratifies to a frame whose columns are the cell variables plus N (`*` matches any value);
+            With --scheme (ambtsdragers, ambtsdragers-populatie, medewerkers, or a scheme .yaml file) the cells, \
+            frames and method come from the scheme (data/schemes/). Without it, the survey is inferred from the \
+            columns. Ad hoc, for any survey (as R's postStratify and rake): --cell COL[,COL...] --frame FILE \
+            post-stratifies to a frame whose columns are the cell variables plus N (`*` matches any value); \
             --margin FILE (repeatable) rakes to margins.
 
             Examples:

@@ -673,8 +673,9 @@ public struct Synthesizer {
         /// breaks others; each further link is the best of `chainCandidates` moves toward one of the targets the
         /// chain broke (met before it, violated now), changing respondents no earlier link changed. The chain ends
         /// as soon as its total change of the loss is negative, or after `chainLength` links; it is kept by the
-        /// annealing's rule on that total and otherwise undone link by link. A knot where one respondent more in a cell pushes a neighbouring figure over its
-        /// edge needs such a sequence: each single link is refused on its own.
+        /// annealing's rule on that total and otherwise undone link by link. A knot where one respondent more in a
+        /// cell pushes a neighbouring figure over its edge needs such a sequence: each single link is refused on
+        /// its own.
         func chain(_ start: Int) {
             var undoRecords: [(Int, [UInt16])] = []
             var undoTargets: [(t: Int, num: Double, den: Double, cnt: Int, loss: Double)] = []

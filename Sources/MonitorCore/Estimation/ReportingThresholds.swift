@@ -5,6 +5,9 @@ public enum SmallGroupFlag: String, Sendable, Codable {
     case indicative = "indicatief"
     /// Too few respondents to show at all (privacy, and an estimate that says nothing): values withheld.
     case suppressed
+    /// Enough respondents, but withheld so that a suppressed group cannot be computed by differencing
+    /// (secondary suppression; see `TableEngine.protectDifferencing`).
+    case secondary
 }
 
 /// The report's small-group rules: a base under 50 respondents is "indicatief" (Monitor Integriteit en
@@ -15,10 +18,15 @@ public enum SmallGroupFlag: String, Sendable, Codable {
 public struct ReportingThresholds: Sendable, Equatable {
     public var indicative: Int
     public var minimum: Int
+    /// A suppressed percentage counts as disclosed when differencing shown cells gives it to within this many
+    /// percentage points (the derivation's error from the printed cells' rounding; see
+    /// `TableEngine.protectDifferencing`).
+    public var protection: Double
 
-    public init(indicative: Int = 50, minimum: Int = 10) {
+    public init(indicative: Int = 50, minimum: Int = 10, protection: Double = 10) {
         self.indicative = indicative
         self.minimum = minimum
+        self.protection = protection
     }
 
     public func flag(n: Int) -> SmallGroupFlag {

@@ -215,6 +215,7 @@ public enum HTMLReport {
         }
         if flags.contains(.indicative) { legend.append("* indicatief: minder dan \(options.thresholds.indicative) respondenten.") }
         if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan \(options.thresholds.minimum) respondenten.") }
+        if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }
         for line in legend { out += "<p class=\"legend\">\(line)</p>\n" }
         return out
     }

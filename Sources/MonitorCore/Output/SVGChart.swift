@@ -178,6 +178,9 @@ public struct SVGChart: Sendable, Equatable {
         if cells.contains(where: { $0.flag == .suppressed }) {
             items.append((nil, "– niet getoond: minder dan \(thresholds.minimum) respondenten"))
         }
+        if cells.contains(where: { $0.flag == .secondary }) {
+            items.append((nil, TableReport.secondaryLegend))
+        }
         items += extra.map { (nil, $0) }
         var out = ""
         var yy = y

@@ -32,6 +32,9 @@ public enum TableReport {
     public static func count(_ n: Int) -> String { NumberFormat.grouped(n).replacingOccurrences(of: ",", with: ".") }
 
     /// A cell as the report prints it: "52%" (rounded to `decimals`), or a mean with a decimal comma.
+    /// The legend of a cell withheld by secondary suppression (`TableEngine.protectDifferencing`).
+    public static let secondaryLegend = "– niet getoond (secundair): zou een niet getoonde kleine groep herleidbaar maken"
+
     public static func value(_ cell: TableCell, decimals: Int) -> String {
         guard let estimate = cell.estimate else { return "–" }
         switch cell.statistic {
@@ -98,6 +101,7 @@ public enum TableReport {
         if anyMark { legend.append("▲ / ▼ significant hoger / lager dan de andere groep(en) in hetzelfde kolomblok (design-based t-toets, p < 0,05).") }
         if flags.contains(.indicative) { legend.append("* indicatief: minder dan 50 respondenten.") }
         if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan 10 respondenten.") }
+        if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }
         if !legend.isEmpty { out += "\n" + legend.joined(separator: "\n") + "\n" }
         return out
     }

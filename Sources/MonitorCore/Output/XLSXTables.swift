@@ -69,7 +69,7 @@ extension TableReport {
         }
         rows.append([.text("n")] + table.columns.map { .number(Double($0.n)) })
 
-        if flags.contains(.indicative) || flags.contains(.suppressed) || marked {
+        if flags.contains(.indicative) || flags.contains(.suppressed) || flags.contains(.secondary) || marked {
             rows.append([])
             rows.append([.text("Markeringen", bold)])
             rows.append(header)
@@ -114,6 +114,7 @@ extension TableReport {
         }
         if flags.contains(.indicative) { legend.append("* indicatief: minder dan \(thresholds.indicative) respondenten.") }
         if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan \(thresholds.minimum) respondenten.") }
+        if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }
         if !legend.isEmpty {
             rows.append([])
             rows += legend.map { [.text($0)] }

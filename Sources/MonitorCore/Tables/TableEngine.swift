@@ -114,6 +114,8 @@ public struct TableEngine: Sendable {
         var rows: [ComputedTable.Row] = []
         var cells: [TableCell] = []
         for rowSpec in spec.rows {
+            let first = cells.count
+            var memberships: [(block: String, grouping: Grouping?)] = []
             let (outcome, shown, statistic) = try outcome(rowSpec, inBase: inBase)
             let levels = outcome.levels
             let keys = shown.map { level -> (key: String, label: String, index: Int) in
@@ -127,6 +129,7 @@ public struct TableEngine: Sendable {
             rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
             for block in blocks {
                 let groups = try block.spec.by.map { try grouping($0, levels: block.spec.levels, inBase: inBase) }
+                memberships.append((block.block, groups))
                 // One pass over the rows for the groups' estimates and their tests.
                 let sums = groups.flatMap { design.domainSums(outcome, domains: $0) }
                 let estimates = try Estimator.estimate(design, variable: rowSpec.variable, outcome: outcome, by: groups,
@@ -148,6 +151,9 @@ public struct TableEngine: Sendable {
                     cell.trend = trends(spec, cell: cell)
                     cells.append(cell)
                 }
+            }
+            if cells[first...].contains(where: { $0.flag == .suppressed }) {
+                protectDifferencing(&cells[first...], spec: spec, outcome: outcome, inBase: inBase, memberships: memberships)
             }
         }
         return ComputedTable(spec: spec, baseN: baseN, rows: rows, columns: columns, cells: cells)

@@ -68,6 +68,24 @@ struct TablesCommandTests {
         #expect(!suppressed.isEmpty && suppressed.allSatisfy { $0["estimate"] == "" && $0["se"] == "" })
     }
 
+    @Test("--protection: secondary suppression of the combined group next to a suppressed one, off with 0, checked")
+    func protection() throws {
+        let example = CLI.data("examples/medewerkers-example.csv")
+        let args = ["tables", example, "--table", "F3.3", "-q", "--format", "csv"]
+        let secondary = { (out: CLI.Result) in records(out.stdout).filter { $0["flag"] == "secondary" } }
+        let protected = try CLI.run(args)
+        #expect(protected.status == 0, "\(protected.stderr)")
+        let withheld = secondary(protected)
+        #expect(withheld.count == 4 && withheld.allSatisfy { $0["column"] == "provincie_waterschap" && $0["estimate"] == "" && $0["n"] == "19" })
+        let open = try CLI.run(args + ["--protection", "0"])
+        #expect(secondary(open).isEmpty)
+        #expect(records(open.stdout).contains { $0["column"] == "provincie_waterschap" && $0["estimate"] != "" })
+        let md = try CLI.run(["tables", example, "--table", "F3.3", "-q"])
+        #expect(md.stdout.contains("– niet getoond (secundair): zou een niet getoonde kleine groep herleidbaar maken."))
+        let bad = try CLI.run(args + ["--protection", "-1"])
+        #expect(bad.status == 2 && bad.stderr.contains("--protection"))
+    }
+
     @Test("--list shows the catalogue; --output DIR writes one file per table; the input is never overwritten")
     func listAndOutput() throws {
         let list = try CLI.run(["tables", "--specs", specs, "--list"])

@@ -18,9 +18,14 @@ struct TableAnalysisOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Groups with fewer respondents are marked indicatief.", valueName: "n"))
     var indicativeN: Int = 50
 
-    var thresholds: ReportingThresholds { ReportingThresholds(indicative: indicativeN, minimum: minN) }
+    @Option(help: ArgumentHelp("Also withhold shown cells that give a suppressed group back by differencing to within this many percentage points (0: no secondary suppression).", valueName: "points"))
+    var protection: Double = 10
+
+    var thresholds: ReportingThresholds { ReportingThresholds(indicative: indicativeN, minimum: minN, protection: protection) }
 
     func validate() throws {
         if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
+        if minN < 0 || indicativeN < minN { throw ValidationError("--min-n must be ≥ 0 and at most --indicative-n") }
+        if !(protection >= 0 && protection <= 100) { throw ValidationError("--protection must be between 0 and 100 (percentage points)") }
     }
 }

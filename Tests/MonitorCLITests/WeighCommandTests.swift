@@ -108,6 +108,23 @@ struct WeighCommandTests {
         #expect(result.stdout == "id,cel,weight\n1,a,30\n2,b,40\n3,a,30\n")
     }
 
+    @Test("`--output -` is standard output, as `-` is standard input: no file named - (synth, which renames a file into place, refuses it)")
+    func dashIsStandardOutput() throws {
+        let dir = CLI.temporaryDirectory()
+        let result = try CLI.run(["weigh", "-", "--cell", "cel", "--frame", CLI.fixture("input/weigh-frame.csv"), "-q", "--output", "-"],
+                                 stdin: Data("id,cel\n1,a\n2,b\n3,a\n".utf8), in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "id,cel,weight\n1,a,30\n2,b,40\n3,a,30\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+        let tables = try CLI.run(["tables", CLI.data("examples/medewerkers-example.csv"), "--table", "F3.3", "-q", "--output", "-"], in: dir)
+        #expect(tables.status == 0 && tables.stdout.hasPrefix("## Figuur 3.3"))
+        let reproduce = try CLI.run(["reproduce", "--survey", "medewerkers", "--format", "csv", "-q", "--output", "-"], in: dir)
+        #expect(reproduce.status == 0 && reproduce.stdout.hasPrefix("kind,id,survey"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+        let synth = try CLI.run(["synth", "--survey", "medewerkers", "--iterations", "0", "--output", "-"], in: dir)
+        #expect(synth.status == 2 && synth.stderr.contains("--output"))
+    }
+
     @Test("respondents outside the frame are named by line and value; exit 1")
     func unmatched() throws {
         let result = try CLI.run(["weigh", CLI.fixture("input/weigh-unmatched.csv"), "--cell", "cel", "--frame", CLI.fixture("input/weigh-frame.csv")])

@@ -60,6 +60,7 @@ extension Monitor {
         }
 
         func run() throws {
+            let output = self.output.fileTarget  // `-`: standard output
             let catalogue = try TableSpec.loadAll(directory: specs ?? BundledData.path("tables"))
             let selected = catalogue.filter { spec in
                 if let survey, spec.survey != survey { return false }

@@ -53,6 +53,7 @@ extension Monitor {
         }
 
         func run() throws {
+            let output = self.output.fileTarget  // `-`: standard output
             let published = try PublishedData.load(directory: BundledData.path("published"))
             let catalogue = try TableSpec.loadAll(directory: BundledData.path("tables"))
             var figures: [FigureCheck] = []

@@ -90,6 +90,7 @@ extension Monitor {
 
         func validate() throws {
             if !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
+            if output == "-" { throw ValidationError("--output: synth writes a file (renamed into place at the end); give its name, not -") }
             if let n, n < 1 { throw ValidationError("--n must be positive") }
             if iterations < 0 { throw ValidationError("--iterations must be 0 or more") }
             if attitudeItems < 0 || attitudeItems > 9_999 { throw ValidationError("--attitude-items must be between 0 and 9999") }

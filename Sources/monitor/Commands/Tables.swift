@@ -68,7 +68,7 @@ extension Monitor {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
-            if format == .xlsx && output == nil && isatty(1) != 0 {
+            if format == .xlsx && output.fileTarget == nil && isatty(1) != 0 {
                 throw ValidationError("--format xlsx writes a binary file: use --output FILE.xlsx (or redirect standard output)")
             }
         }
@@ -112,6 +112,7 @@ extension Monitor {
 
         /// The respondent file of each survey: the given one (its survey from --survey or its columns), or the bundled ones.
         func write(_ computed: [ComputedTable], options: TableReport.Options, inputs: [InputSource]) throws {
+            let output = self.output.fileTarget  // `-`: standard output
             let thresholds = analysis.thresholds
             /// The bytes of some tables in the chosen format.
             func render(_ tables: [ComputedTable]) throws -> Data {

@@ -133,7 +133,7 @@ extension Monitor {
                 let text = NumberFormat.exact(w)
                 return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
             }
-            let out = try BufferedOutput(path: output.output, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
+            let out = try BufferedOutput(path: output.path, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
             do {
                 let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { out.write($0) }
                 guard written == table.rowCount else {

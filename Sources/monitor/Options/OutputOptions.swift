@@ -10,14 +10,22 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Print no notes or progress on standard error.")
     var quiet = false
 
+    /// The file to write, or nil for standard output (no --output, or `--output -`).
+    var path: String? { output.fileTarget }
+
     /// Writes `text` to the output, refusing to overwrite any of `inputs`.
     func write(_ text: String, inputs: [InputSource]) throws {
-        guard let output else {
+        guard let output = path else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
         try AtomicFile.write(Data(text.utf8), to: output, protecting: inputs)
     }
+}
+
+extension Optional where Wrapped == String {
+    /// An --output value as a file path: nil for standard output, which `-` names as it does for input.
+    var fileTarget: String? { self == "-" ? nil : self }
 }
 
 enum AtomicFile {

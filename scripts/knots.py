@@ -36,7 +36,7 @@ def window(p):
 
 
 def weighed(monitor, path):
-    out = subprocess.run([monitor, "weigh", path, "--output", "-", "-q"], capture_output=True, check=True).stdout
+    out = subprocess.run([monitor, "weigh", path, "-q"], capture_output=True, check=True).stdout
     return list(csv.DictReader(io.StringIO(out.decode())))
 
 
@@ -159,8 +159,8 @@ def question3(rows):
             total = sum(W(victims[i]) for i in idx)
             lo, hi = window(p)
             expr = pulp.lpSum(W(victims[i]) * var(i) for i in idx)
-            m += expr >= lo / 100 * total
-            m += expr <= hi / 100 * total
+            m.addConstraint(expr >= lo / 100 * total)
+            m.addConstraint(expr <= hi / 100 * total)
         every = lambda r: True
         share("tekst 3.7", every, lambda i: z[i], 2)
         share("tekst 3.7", every, lambda i: o[i], 3)

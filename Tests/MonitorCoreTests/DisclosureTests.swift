@@ -9,16 +9,21 @@ struct DisclosureTests {
     /// The bundled example file of a survey, weighted with its scheme, as `monitor tables` computes it.
     static func engine(_ survey: String, thresholds: ReportingThresholds) throws -> TableEngine {
         let codebook = try Codebook.load(path: Fixtures.data("codebook/\(survey).yaml"))
+        let (raw, weights) = try weighted(survey)
+        let (dataset, report) = DatasetBuilder(codebook: codebook).build(raw)
+        #expect(report.isValid)
+        return TableEngine(dataset: dataset, design: try SurveyDesign(rowCount: dataset.rowCount, weights: weights),
+                           codebook: codebook, thresholds: thresholds)
+    }
+
+    /// The example file as read, and its weights under the survey's scheme.
+    static func weighted(_ survey: String) throws -> (RawTable, [Double]) {
         let raw = try CSVReader().read(.file(Fixtures.data("examples/\(survey)-example.csv")), columns: .all)
         let scheme = try WeightingScheme.load(path: Fixtures.data("schemes/\(survey).yaml"))
         let weigher = Weigher(scheme: scheme, frames: try scheme.frameFiles.map { try Frame.load(path: Fixtures.data($0)) })
         var values: [String: [String]] = [:]
         for name in weigher.variables { values[name] = (0..<raw.rowCount).map { raw.column(named: name)![$0] } }
-        let weights = try weigher.weigh(values: values, base: nil, rowCount: raw.rowCount).weights
-        let (dataset, report) = DatasetBuilder(codebook: codebook).build(raw)
-        #expect(report.isValid)
-        return TableEngine(dataset: dataset, design: try SurveyDesign(rowCount: dataset.rowCount, weights: weights),
-                           codebook: codebook, thresholds: thresholds)
+        return (raw, try weigher.weigh(values: values, base: nil, rowCount: raw.rowCount).weights)
     }
 
     static func spec(_ survey: String, _ key: String) throws -> TableSpec {
@@ -83,12 +88,7 @@ struct DisclosureTests {
 
     /// The weighted size of a bestuurslaag's respondents with a 0/1 answer to `variable` in the example.
     static func weightedSize(_ survey: String, bestuurslaag: String, answering variable: String) throws -> Double {
-        let raw = try CSVReader().read(.file(Fixtures.data("examples/\(survey)-example.csv")), columns: .all)
-        let scheme = try WeightingScheme.load(path: Fixtures.data("schemes/\(survey).yaml"))
-        let weigher = Weigher(scheme: scheme, frames: try scheme.frameFiles.map { try Frame.load(path: Fixtures.data($0)) })
-        var values: [String: [String]] = [:]
-        for name in weigher.variables { values[name] = (0..<raw.rowCount).map { raw.column(named: name)![$0] } }
-        let weights = try weigher.weigh(values: values, base: nil, rowCount: raw.rowCount).weights
+        let (raw, weights) = try weighted(survey)
         let laag = try #require(raw.column(named: "bestuurslaag")), answer = try #require(raw.column(named: variable))
         return (0..<raw.rowCount).filter { laag[$0] == bestuurslaag && ["0", "1"].contains(answer[$0]) }.reduce(0) { $0 + weights[$1] }
     }

@@ -92,6 +92,17 @@ struct SynthScaleTests {
         let same = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "-o", input])
         #expect(same.status == 2 && same.stderr.contains("refusing to overwrite the input"), "\(same.stderr)")
         #expect(try String(contentsOfFile: input, encoding: .utf8) == text)
+        // --swap: only with --start, two ids of the file.
+        let swapped = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "--swap", "A0001:A0002",
+                                   "-o", dir.appendingPathComponent("s.csv").path])
+        #expect(swapped.status == 0 && swapped.stderr.contains("1 exchanges of answers"), "\(swapped.stderr)")
+        let unknown = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "--swap", "A0001:X9",
+                                   "-o", dir.appendingPathComponent("s.csv").path])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no respondent X9"), "\(unknown.stderr)")
+        for args in [["--swap", "A0001:A0002"], ["--start", input, "--swap", "A0001"]] {
+            let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--iterations", "10"] + args + ["-o", dir.appendingPathComponent("s.csv").path])
+            #expect(bad.status == 2 && bad.stderr.contains("--swap"), "\(args): \(bad.stderr)")
+        }
         // --n does not go with --start.
         let withN = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--n", "5", "-o", dir.appendingPathComponent("c.csv").path])
         #expect(withN.status == 2)

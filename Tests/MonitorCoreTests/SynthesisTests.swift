@@ -136,6 +136,29 @@ struct SynthesisTests {
         }
     }
 
+    @Test("--swap's exchange moves every answer between two respondents; design cell, geslacht and functie stay")
+    func exchange() throws {
+        let s = try Self.setup("medewerkers")
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 12)
+        try synthesizer.generate()
+        let (header, before) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        let complete = { (row: [String]) in row.last != "" }
+        let a = try #require(before.indices.first { before[$0][col["verbale_agressie"]!] == "1" && complete(before[$0]) })
+        let b = try #require(before.indices.first { before[$0][col["verbale_agressie"]!] == "0" && complete(before[$0])
+            && before[$0][col["geslacht"]!] != before[a][col["geslacht"]!] && before[$0][col["bestuurslaag"]!] != before[a][col["bestuurslaag"]!] })
+        synthesizer.exchange(a, b)
+        let after = synthesizer.table().rows
+        for (k, name) in header.enumerated() {
+            if ["respondent_id", "panel", "bestuurslaag", "geslacht", "functie"].contains(name) {
+                #expect(after[a][k] == before[a][k] && after[b][k] == before[b][k], "\(name) stays")
+            } else {
+                #expect(after[a][k] == before[b][k] && after[b][k] == before[a][k], "\(name) moves")
+            }
+        }
+        for r in before.indices where r != a && r != b { #expect(after[r] == before[r]) }
+    }
+
     @Test("an exchange of one question between two respondents keeps its marginal counts")
     func questionExchange() throws {
         let s = try Self.setup("medewerkers")

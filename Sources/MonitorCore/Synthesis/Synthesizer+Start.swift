@@ -58,6 +58,18 @@ extension Synthesizer {
         records = loaded
     }
 
+    /// Exchanges the answers of records `a` and `b`: every variable but the design and margin variables (and
+    /// where each stopped), with the questionnaire's rules applied again, as the annealing's swap move does. The
+    /// respondents keep their design cell, geslacht and functie, so the exchange moves a whole questionnaire
+    /// between design cells: `monitor synth --swap` uses it to start a calibration from a configuration that a
+    /// knot needs and no chain of single moves reaches (docs/synthesis.md, scripts/knots.py).
+    public mutating func exchange(_ a: Int, _ b: Int) {
+        precondition(records.indices.contains(a) && records.indices.contains(b) && a != b, "two different records")
+        let (first, second) = swapped(a, b)
+        records[a] = first
+        records[second.record] = second.proposal
+    }
+
     /// The stop position of a loaded record: one past its last non-empty answer (snapped to the start of a
     /// multiple-response set), or `rawCount` (complete) when every question after that answer is one whose routed-out
     /// code is the empty cell, so that an empty answer there says nothing about dropping out.

@@ -26,7 +26,9 @@ extension Monitor {
             wrote, or any file in the canonical codebook whose values the synthesis model can produce) instead \
             of fresh draws, and the annealing starts at --temperature (default 0.2, a tenth of a fresh run's) in \
             --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is \
-            as reproducible as one made in one: the same commands give the same bytes.
+            as reproducible as one made in one: the same commands give the same bytes. --swap A:B (repeatable) \
+            first exchanges every answer of respondents A and B (not their design cell, geslacht or functie), to \
+            start from a configuration a knot needs (scripts/knots.py).
 
             --chain-moves P makes a share P of the moves toward a target ejection chains: a move that brings the \
             target closer even when it breaks neighbouring figures, then up to --chain-length - 1 moves toward the \
@@ -76,6 +78,9 @@ extension Monitor {
         @Option(help: ArgumentHelp("Proposals compared for each move of a chain (default 8).", valueName: "k"))
         var chainCandidates: Int = 8
 
+        @Option(name: .customLong("swap"), help: ArgumentHelp("With --start: exchange the answers of two respondents (their ids, A:B) before the moves; repeatable.", valueName: "a:b"))
+        var swaps: [String] = []
+
         @Option(help: ArgumentHelp("Weight of a printed n in the loss, relative to a printed figure (default 1: an n printed once for a table shares one unit among the table's rows).", valueName: "w"))
         var countWeight: Double = 1
 
@@ -101,6 +106,8 @@ extension Monitor {
             if !(1...16).contains(chainLength) { throw ValidationError("--chain-length must be between 1 and 16") }
             if !(1...256).contains(chainCandidates) { throw ValidationError("--chain-candidates must be between 1 and 256") }
             if !(countWeight > 0 && countWeight.isFinite) { throw ValidationError("--count-weight must be positive") }
+            if start == nil && !swaps.isEmpty { throw ValidationError("--swap needs --start (it exchanges answers of the file's respondents)") }
+            for pair in swaps where pair.split(separator: ":").count != 2 { throw ValidationError("--swap takes two respondent ids, A:B (got \(pair))") }
             if start != nil && n != nil { throw ValidationError("--n cannot be given with --start (the file's rows are the respondents)") }
             if start != nil && iterations == 0 { throw ValidationError("--start needs calibration moves (--iterations above 0)") }
         }
@@ -141,6 +148,21 @@ extension Monitor {
                 let table = try CSVReader().read(InputSource(argument: start), columns: .all)
                 try synthesizer.load(table)
                 Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) respondents read from \(table.source); calibration goes on (seed \(seed))", quiet: quiet)
+                if !swaps.isEmpty {
+                    guard let ids = table.column(named: model.id.variable) else {
+                        throw UsageError("--swap: \(table.source) has no column \(model.id.variable)")
+                    }
+                    var row: [String: Int] = [:]
+                    for r in 0..<table.rowCount { row[ids[r]] = r }
+                    for pair in swaps {
+                        let parts = pair.split(separator: ":").map(String.init)
+                        for id in parts where row[id] == nil { throw UsageError("--swap \(pair): \(table.source) has no respondent \(id)") }
+                        let (a, b) = (row[parts[0]]!, row[parts[1]]!)
+                        if a == b { throw UsageError("--swap \(pair): give two different respondents") }
+                        synthesizer.exchange(a, b)
+                    }
+                    Terminal.note("\(survey): \(swaps.count) exchanges of answers (--swap) made before the moves", quiet: quiet)
+                }
             } else {
                 try synthesizer.generate(n: n)
                 Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) synthetic respondents drawn (seed \(seed))", quiet: quiet)

@@ -49,7 +49,8 @@ def question1(rows):
     victims = [r for r in rows if r["bestuurslaag"] == "waterschap" and r["aangifte_zelf"] in ("0", "1")]
     men = sum(1 for r in victims if r["geslacht"] == "man")
     print(f"## 1. Tabel 3.15, waterschappen (n = {len(victims)})\n")
-    print(f"Weights in a waterschap: man {wm:.4f}, vrouw {wf:.4f}. The file's victims: {men} men, {len(victims) - men} women.\n")
+    print(f"Weights in a waterschap: man {wm:.4f}, vrouw {wf:.4f}. The file's victims: {men} men, {len(victims) - men} women.\n"
+          .replace(" 1 men", " 1 man").replace(" 1 women", " 1 woman"))
     lo = {k: window(p) for k, p in (("tot", 15), ("org", 10), ("zelf", 5))}
     ok = []
     for m in range(0, len(victims) + 1):
@@ -71,7 +72,7 @@ def question1(rows):
         if found:
             a, b, c, d, org, zelf, tot = found
             ok.append(m)
-            print(f"- {m} men / {f} women: organisatie {a} men + {b} women ({org:.2f}%), zelf {c} + {d} ({zelf:.2f}%), total {tot:.2f}%")
+            print(f"- {m} men / {f} women:".replace(" 1 men", " 1 man").replace(" 1 women", " 1 woman") + f" organisatie {a} men + {b} women ({org:.2f}%), zelf {c} + {d} ({zelf:.2f}%), total {tot:.2f}%")
     print(f"\nFeasible numbers of men among the {len(victims)}: {ok}.\n")
     return ok, len(victims)
 

@@ -34,6 +34,10 @@ steps_ambtsdragers=(
 steps_medewerkers=(
   "--seed 11 --iterations 24000000"
   "--start PREVIOUS --seed 6 --iterations 4000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
+  # Tabel 3.15's waterschappen need 19 or more men among the 20 waterschap victims (scripts/knots.py): four
+  # waterschap women victims exchange their questionnaires with four waterschap men of the same panel and functie.
+  "--start PREVIOUS --swap M0253:M0117 --swap M0318:M0232 --swap M0393:M0017 --swap M0680:M0042 --seed 7 --iterations 2000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
+  "--start PREVIOUS --seed 9 --iterations 2000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
 )
 
 status=0

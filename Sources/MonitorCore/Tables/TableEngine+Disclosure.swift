@@ -1,3 +1,5 @@
+import Foundation
+
 extension TableEngine {
     /// Secondary suppression: withholds shown cells from which a suppressed group's value could be computed by
     /// differencing (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, §4.2 and §5.3: a cell
@@ -43,7 +45,7 @@ extension TableEngine {
             }
         }
         let isMean = cells.first?.statistic == .mean
-        let halfUnit = 0.5 * pow10(-(spec.decimals ?? 0))
+        let halfUnit = 0.5 * pow(10, Double(-(spec.decimals ?? 0)))  // as Reproduction's rounding window
         func member(_ g: Group, _ i: Int) -> Bool {
             guard let grouping = memberships[g.block].grouping else { return true }
             return Int(grouping.codes[i]) == g.level
@@ -94,10 +96,4 @@ extension TableEngine {
             }
         }
     }
-}
-
-private func pow10(_ k: Int) -> Double {
-    var x = 1.0
-    for _ in 0..<abs(k) { x *= 10 }
-    return k < 0 ? 1 / x : x
 }

@@ -30,6 +30,11 @@ struct AnalysisOptions: ParsableArguments {
     var thresholds: ReportingThresholds { ReportingThresholds(indicative: indicativeN, minimum: minN) }
 
     func validate() throws {
+        try Self.checkSmallGroups(minN: minN, indicativeN: indicativeN)
+    }
+
+    /// The small-group options' rule, shared with `TableAnalysisOptions`.
+    static func checkSmallGroups(minN: Int, indicativeN: Int) throws {
         if minN < 0 || indicativeN < minN { throw ValidationError("--min-n must be ≥ 0 and at most --indicative-n") }
     }
 }

@@ -25,7 +25,7 @@ struct TableAnalysisOptions: ParsableArguments {
 
     func validate() throws {
         if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
-        if minN < 0 || indicativeN < minN { throw ValidationError("--min-n must be ≥ 0 and at most --indicative-n") }
+        try AnalysisOptions.checkSmallGroups(minN: minN, indicativeN: indicativeN)
         if !(protection >= 0 && protection <= 100) { throw ValidationError("--protection must be between 0 and 100 (percentage points)") }
     }
 }

@@ -10,11 +10,17 @@ scheme, as `monitor reproduce` does) and answers three questions exactly:
      waterschap? (Plain enumeration.)
   2. Prevalence by bestuurslaag and geslacht (tekst 3.2 / Tabel 3.5: totaal 27, gemeenten 28, provincies en
      waterschappen 22, mannen 24, vrouwen 31): the nearest allocation of victims over the seven
-     bestuurslaag x geslacht cells that meets all five windows, and whether it still does with the
-     waterschap mix that question 1 needs. (Integer program.)
+     bestuurslaag x geslacht cells that meets all five windows with at least as many victims per bestuurslaag
+     as Tabel 3.15 has respondents (136 / 25 / 20: every one of them is a victim), and whether it still does
+     with the waterschap mix that question 1 needs. (Integer program.)
   3. Aangifte (Tabel 3.14, 3.15, tekst 3.7, Tabel 3.16's n's): with the file's victims, their soort incident,
      ernst and bestuurslaag as they are, is there any choice of who did aangifte (zelf / organisatie) that meets
      every printed window? If not, which group of figures is in the way? (Integer program.)
+
+  4. Composition: for which numbers of men among the provincie and the waterschap respondents (the rest of the
+     men at gemeenten, the file's 'anders' kept) has question 2's program any solution, the weights raked
+     again for each composition as `monitor weigh` does? The report prints the geslacht margins and the
+     bestuurslaag counts, not their cross; the synthesis model fixes it (data/synthesis/medewerkers.yaml).
 
 Needs pulp and highspy (pip install pulp highspy) for questions 2 and 3; question 1 needs nothing.
 
@@ -28,6 +34,14 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# Tabel 3.15's group n's: the victims asked about aangifte, per bestuurslaag. A bestuurslaag has at least as many
+# victims (more only if some stopped before the question).
+AANGIFTE_BASE = {"gemeente": 136, "provincie": 25, "waterschap": 20}
+PREVALENCE = [("totaal", 27, lambda k: True), ("gemeenten", 28, lambda k: k[0] == "gemeente"),
+              ("provincies en waterschappen", 22, lambda k: k[0] != "gemeente"),
+              ("mannen", 24, lambda k: k[1] == "man"), ("vrouwen", 31, lambda k: k[1] == "vrouw")]
 
 
 def window(p):
@@ -87,9 +101,7 @@ def question2(rows, men_ok, n_ws):
         if "1" in (r["verbale_agressie"], r["bedreiging_intimidatie"], r["fysieke_agressie"]):
             c[2] += 1
     keys = sorted(cells)
-    groups = [("totaal", 27, lambda k: True), ("gemeenten", 28, lambda k: k[0] == "gemeente"),
-              ("provincies en waterschappen", 22, lambda k: k[0] != "gemeente"),
-              ("mannen", 24, lambda k: k[1] == "man"), ("vrouwen", 31, lambda k: k[1] == "vrouw")]
+    groups = PREVALENCE
 
     def share(sel, x):
         den = sum(cells[k][1] * cells[k][0] for k in keys if sel(k))
@@ -105,6 +117,8 @@ def question2(rows, men_ok, n_ws):
             lo, hi = window(p)
             m += num >= lo / 100 * den
             m += num <= hi / 100 * den
+        for laag, n in AANGIFTE_BASE.items():
+            m += pulp.lpSum(v[k] for k in keys if k[0] == laag) >= n
         for k in keys:
             m += d[k] >= v[k] - cells[k][2]
             m += d[k] >= cells[k][2] - v[k]
@@ -136,6 +150,21 @@ def question2(rows, men_ok, n_ws):
         if x:
             print(f"\n{label}: " + ", ".join(f"{name} {share(sel, x):.2f} (printed {p})" for name, p, sel in groups), end="")
     print(f"\n\nnearest: {status}; with the waterschap mix: {status2}.\n")
+    if status != "Optimal":
+        # The two windows in the way: the least totaal any allocation gives with vrouwen at 30.5% or more and
+        # Tabel 3.15's victims per bestuurslaag (a bound for any file of this composition).
+        m = pulp.LpProblem("least", pulp.LpMinimize)
+        v = {k: pulp.LpVariable("v_" + "_".join(k), 0, cells[k][0], cat="Integer") for k in keys}
+        vrouw = lambda k: k[1] == "vrouw"
+        m += pulp.lpSum(cells[k][1] * v[k] for k in keys if vrouw(k)) >= window(31)[0] / 100 * sum(cells[k][1] * cells[k][0] for k in keys if vrouw(k))
+        for laag, n in AANGIFTE_BASE.items():
+            m += pulp.lpSum(v[k] for k in keys if k[0] == laag) >= n
+        m += pulp.lpSum(cells[k][1] * v[k] for k in keys)
+        m.solve(pulp.HiGHS(msg=False))
+        least = {k: int(round(v[k].value())) for k in keys}
+        print(f"With vrouwen at 30.5% or more and {' / '.join(str(n) for n in AANGIFTE_BASE.values())} victims per bestuurslaag, "
+              f"totaal is at least {share(lambda k: True, least):.2f}% (printed 27): no file with these respondents' "
+              "bestuurslaag and geslacht meets both (question 4).\n")
 
 
 def question3(rows):
@@ -195,6 +224,84 @@ def question3(rows):
     print()
 
 
+def raked(counts):
+    """Weights per (bestuurslaag, geslacht) cell for cell counts `counts`: raking on the two margins of
+    data/schemes/medewerkers.yaml (frames in data/frames), scaled to average 1, as `monitor weigh` does."""
+    def frame(name, key):
+        with open(os.path.join(ROOT, "data", "frames", name)) as f:
+            return {r[key]: float(r["N"]) for r in csv.DictReader(f)}
+    lagen, geslachten = frame("medewerkers-2024-bestuurslaag.csv", "bestuurslaag"), frame("medewerkers-2024-geslacht.csv", "geslacht")
+    n = sum(counts.values())
+    tl = {l: N / sum(lagen.values()) * n for l, N in lagen.items()}
+    tg = {g: N / sum(geslachten.values()) * n for g, N in geslachten.items()}
+    a, b = {l: 1.0 for l in tl}, {g: 1.0 for g in tg}
+    for _ in range(1000):
+        for l in tl:
+            a[l] = tl[l] / sum(b[g] * c for (l2, g), c in counts.items() if l2 == l)
+        for g in tg:
+            if any(g2 == g and c for (_, g2), c in counts.items()):
+                b[g] = tg[g] / sum(a[l] * c for (l, g2), c in counts.items() if g2 == g)
+    return {k: a[k[0]] * b[k[1]] for k in counts}
+
+
+def prevalence_feasible(counts, weights):
+    """Whether some number of victims per cell meets the five prevalence windows and Tabel 3.15's n's."""
+    import pulp
+    m = pulp.LpProblem("composition", pulp.LpMinimize)
+    v = {k: pulp.LpVariable("v_" + "_".join(k), 0, c, cat="Integer") for k, c in counts.items()}
+    for _, p, sel in PREVALENCE:
+        den = sum(weights[k] * c for k, c in counts.items() if sel(k))
+        lo, hi = window(p)
+        num = pulp.lpSum(weights[k] * v[k] for k in counts if sel(k))
+        m += num >= lo / 100 * den
+        m += num <= hi / 100 * den
+    for laag, n in AANGIFTE_BASE.items():
+        m += pulp.lpSum(v[k] for k in counts if k[0] == laag) >= n
+    m += pulp.lpSum(v.values())
+    return pulp.LpStatus[m.solve(pulp.HiGHS(msg=False))] == "Optimal"
+
+
+def question4(rows):
+    counts = {}
+    for r in rows:
+        k = (r["bestuurslaag"], r["geslacht"])
+        counts[k] = counts.get(k, 0) + 1
+    file_weights = {(r["bestuurslaag"], r["geslacht"]): float(r["weight"]) for r in rows}
+    check = raked(counts)
+    assert max(abs(check[k] - file_weights[k]) for k in counts) < 1e-9, "raking here differs from monitor weigh"
+    laag = lambda l: sum(c for k, c in counts.items() if k[0] == l)
+    men = sum(c for k, c in counts.items() if k[1] == "man")
+    anders = {k: c for k, c in counts.items() if k[1] == "anders"}
+    n_p, n_w = laag("provincie"), laag("waterschap")
+    pm0, wm0 = counts.get(("provincie", "man"), 0), counts.get(("waterschap", "man"), 0)
+    print("## 4. Composition: men among the provincie and waterschap respondents\n")
+    print(f"The file: {pm0} of {n_p} provincie and {wm0} of {n_w} waterschap respondents are men; question 2's program "
+          f"{'has' if prevalence_feasible(counts, check) else 'has no'} solution with its weights.\n")
+    print("| men in provincie | men in waterschap for which the program has a solution |")
+    print("| ---: | --- |")
+    for pm in sorted(set(range(0, n_p + 1, 2)) | {pm0}):
+        ok = []
+        for wm in range(0, n_w + 1):
+            c = dict(anders)
+            c[("provincie", "man")], c[("provincie", "vrouw")] = pm, n_p - pm - anders.get(("provincie", "anders"), 0)
+            c[("waterschap", "man")], c[("waterschap", "vrouw")] = wm, n_w - wm - anders.get(("waterschap", "anders"), 0)
+            c[("gemeente", "man")] = men - pm - wm
+            c[("gemeente", "vrouw")] = laag("gemeente") - c[("gemeente", "man")] - anders.get(("gemeente", "anders"), 0)
+            if min(c.values()) < 0:
+                continue
+            if prevalence_feasible(c, raked(c)):
+                ok.append(wm)
+        if ok or pm == pm0:
+            spans = []
+            for x in ok:
+                if spans and spans[-1][1] == x - 1:
+                    spans[-1][1] = x
+                else:
+                    spans.append([x, x])
+            print(f"| {pm} | {', '.join(f'{a}-{b}' if a != b else str(a) for a, b in spans) or 'none'} |")
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", default=os.path.join(ROOT, "data", "monitor-2024-medewerkers.csv"))
@@ -210,6 +317,7 @@ def main():
         return
     question2(rows, men_ok, n_ws)
     question3(rows)
+    question4(rows)
 
 
 if __name__ == "__main__":

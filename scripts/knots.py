@@ -49,6 +49,29 @@ def window(p):
     return (p - 0.5, p + 0.5 - 1e-9)
 
 
+def victim_program(name, counts, weights, windows):
+    """An integer program over victims per (bestuurslaag, geslacht) cell: at most the cell's respondents, at least
+    Tabel 3.15's victims per bestuurslaag, and each weighted prevalence window (select, low, high) in percent (a
+    bound None is open). Returns the problem and its variables; the caller adds the objective."""
+    import pulp
+    m = pulp.LpProblem(name, pulp.LpMinimize)
+    v = {k: pulp.LpVariable("v_" + "_".join(k), 0, c, cat="Integer") for k, c in counts.items()}
+    for sel, lo, hi in windows:
+        den = sum(weights[k] * c for k, c in counts.items() if sel(k))
+        num = pulp.lpSum(weights[k] * v[k] for k in counts if sel(k))
+        if lo is not None:
+            m += num >= lo / 100 * den
+        if hi is not None:
+            m += num <= hi / 100 * den
+    for laag, n in AANGIFTE_BASE.items():
+        m += pulp.lpSum(v[k] for k in counts if k[0] == laag) >= n
+    return m, v
+
+
+def prevalence_windows():
+    return [(sel, *window(p)) for _, p, sel in PREVALENCE]
+
+
 def weighed(monitor, path):
     out = subprocess.run([monitor, "weigh", path, "-q"], capture_output=True, check=True).stdout
     return list(csv.DictReader(io.StringIO(out.decode())))
@@ -101,24 +124,15 @@ def question2(rows, men_ok, n_ws):
         if "1" in (r["verbale_agressie"], r["bedreiging_intimidatie"], r["fysieke_agressie"]):
             c[2] += 1
     keys = sorted(cells)
-    groups = PREVALENCE
+    counts, weights = {k: cells[k][0] for k in keys}, {k: cells[k][1] for k in keys}
 
     def share(sel, x):
         den = sum(cells[k][1] * cells[k][0] for k in keys if sel(k))
         return 100 * sum(cells[k][1] * x[k] for k in keys if sel(k)) / den
 
     def solve(extra=None):
-        m = pulp.LpProblem("cells", pulp.LpMinimize)
-        v = {k: pulp.LpVariable("v_" + "_".join(k), 0, cells[k][0], cat="Integer") for k in keys}
+        m, v = victim_program("cells", counts, weights, prevalence_windows())
         d = {k: pulp.LpVariable("d_" + "_".join(k), 0) for k in keys}
-        for _, p, sel in groups:
-            den = sum(cells[k][1] * cells[k][0] for k in keys if sel(k))
-            num = pulp.lpSum(cells[k][1] * v[k] for k in keys if sel(k))
-            lo, hi = window(p)
-            m += num >= lo / 100 * den
-            m += num <= hi / 100 * den
-        for laag, n in AANGIFTE_BASE.items():
-            m += pulp.lpSum(v[k] for k in keys if k[0] == laag) >= n
         for k in keys:
             m += d[k] >= v[k] - cells[k][2]
             m += d[k] >= cells[k][2] - v[k]
@@ -148,18 +162,13 @@ def question2(rows, men_ok, n_ws):
         print(f"| {k[0]} {k[1]} | {cells[k][0]} | {cells[k][1]:.4f} | {cells[k][2]} | {near[k] if near else '-'} | {mixed[k] if mixed else '-'} |")
     for label, x in (("file", {k: cells[k][2] for k in keys}), ("nearest", near), ("with the mix", mixed)):
         if x:
-            print(f"\n{label}: " + ", ".join(f"{name} {share(sel, x):.2f} (printed {p})" for name, p, sel in groups), end="")
+            print(f"\n{label}: " + ", ".join(f"{name} {share(sel, x):.2f} (printed {p})" for name, p, sel in PREVALENCE), end="")
     print(f"\n\nnearest: {status}; with the waterschap mix: {status2}.\n")
     if status != "Optimal":
         # The two windows in the way: the least totaal any allocation gives with vrouwen at 30.5% or more and
         # Tabel 3.15's victims per bestuurslaag (a bound for any file of this composition).
-        m = pulp.LpProblem("least", pulp.LpMinimize)
-        v = {k: pulp.LpVariable("v_" + "_".join(k), 0, cells[k][0], cat="Integer") for k in keys}
-        vrouw = lambda k: k[1] == "vrouw"
-        m += pulp.lpSum(cells[k][1] * v[k] for k in keys if vrouw(k)) >= window(31)[0] / 100 * sum(cells[k][1] * cells[k][0] for k in keys if vrouw(k))
-        for laag, n in AANGIFTE_BASE.items():
-            m += pulp.lpSum(v[k] for k in keys if k[0] == laag) >= n
-        m += pulp.lpSum(cells[k][1] * v[k] for k in keys)
+        m, v = victim_program("least", counts, weights, [(lambda k: k[1] == "vrouw", window(31)[0], None)])
+        m += pulp.lpSum(weights[k] * v[k] for k in keys)
         m.solve(pulp.HiGHS(msg=False))
         least = {k: int(round(v[k].value())) for k in keys}
         print(f"With vrouwen at 30.5% or more and {' / '.join(str(n) for n in AANGIFTE_BASE.values())} victims per bestuurslaag, "
@@ -247,16 +256,7 @@ def raked(counts):
 def prevalence_feasible(counts, weights):
     """Whether some number of victims per cell meets the five prevalence windows and Tabel 3.15's n's."""
     import pulp
-    m = pulp.LpProblem("composition", pulp.LpMinimize)
-    v = {k: pulp.LpVariable("v_" + "_".join(k), 0, c, cat="Integer") for k, c in counts.items()}
-    for _, p, sel in PREVALENCE:
-        den = sum(weights[k] * c for k, c in counts.items() if sel(k))
-        lo, hi = window(p)
-        num = pulp.lpSum(weights[k] * v[k] for k in counts if sel(k))
-        m += num >= lo / 100 * den
-        m += num <= hi / 100 * den
-    for laag, n in AANGIFTE_BASE.items():
-        m += pulp.lpSum(v[k] for k in counts if k[0] == laag) >= n
+    m, v = victim_program("composition", counts, weights, prevalence_windows())
     m += pulp.lpSum(v.values())
     return pulp.LpStatus[m.solve(pulp.HiGHS(msg=False))] == "Optimal"
 

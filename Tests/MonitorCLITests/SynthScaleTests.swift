@@ -103,6 +103,20 @@ struct SynthScaleTests {
             let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--iterations", "10"] + args + ["-o", dir.appendingPathComponent("s.csv").path])
             #expect(bad.status == 2 && bad.stderr.contains("--swap"), "\(args): \(bad.stderr)")
         }
+        // --set: only with --start, ID:VARIABLE=VALUE of a respondent of the file, a value the model produces.
+        let setOut = dir.appendingPathComponent("set.csv").path
+        let set = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "--set", "A0001:geslacht=vrouw",
+                               "--set", "A0002:geslacht=man", "-o", setOut])
+        #expect(set.status == 0 && set.stderr.contains("2 answers set (--set)"), "\(set.stderr)")
+        for (edit, message) in [("X9:geslacht=man", "no respondent X9"), ("A0001:geslacht=onbekend", "geslacht must be one of"),
+                                ("A0001:slachtoffer=1", "not a variable of the codebook that a respondent answers")] {
+            let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--iterations", "10", "--set", edit, "-o", setOut])
+            #expect(bad.status != 0 && bad.stderr.contains(message), "\(edit): \(bad.stderr)")
+        }
+        for args in [["--set", "A0001:geslacht=man"], ["--start", input, "--set", "A0001=geslacht"]] {
+            let bad = try CLI.run(["synth", "--survey", "ambtsdragers", "--iterations", "10"] + args + ["-o", setOut])
+            #expect(bad.status == 2 && bad.stderr.contains("--set"), "\(args): \(bad.stderr)")
+        }
         // --n does not go with --start.
         let withN = try CLI.run(["synth", "--survey", "ambtsdragers", "--start", input, "--n", "5", "-o", dir.appendingPathComponent("c.csv").path])
         #expect(withN.status == 2)

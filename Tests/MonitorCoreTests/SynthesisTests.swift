@@ -159,6 +159,31 @@ struct SynthesisTests {
         for r in before.indices where r != a && r != b { #expect(after[r] == before[r]) }
     }
 
+    @Test("--set's assignment changes one answer, a fixed one included, as if the file had held it")
+    func assign() throws {
+        let s = try Self.setup("medewerkers")
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 12)
+        try synthesizer.generate()
+        let (header, before) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        let r = try #require(before.indices.first { before[$0][col["geslacht"]!] == "vrouw" })
+        try synthesizer.assign(r, variable: "geslacht", value: "man")
+        let after = synthesizer.table().rows
+        #expect(after[r][col["geslacht"]!] == "man")
+        for (k, name) in header.enumerated() where name != "geslacht" { #expect(after[r][k] == before[r][k], "\(name) stays") }
+        for other in before.indices where other != r { #expect(after[other] == before[other]) }
+        // The same as loading a file that holds the new value.
+        var edited = before
+        edited[r][col["geslacht"]!] = "man"
+        var loaded = try Synthesizer(codebook: s.codebook, model: s.model, seed: 12)
+        try loaded.load(try Self.rawTable(header, edited))
+        #expect(loaded.table().rows == after)
+        // A derived variable or a value the model cannot produce is refused.
+        #expect(throws: DataError.self) { try synthesizer.assign(r, variable: "slachtoffer", value: "1") }
+        #expect(throws: DataError.self) { try synthesizer.assign(r, variable: "geslacht", value: "onbekend") }
+        #expect(throws: DataError.self) { try synthesizer.assign(r, variable: "geen_variabele", value: "1") }
+    }
+
     @Test("an exchange of one question between two respondents keeps its marginal counts")
     func questionExchange() throws {
         let s = try Self.setup("medewerkers")

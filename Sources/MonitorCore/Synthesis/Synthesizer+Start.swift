@@ -25,11 +25,7 @@ extension Synthesizer {
             let variable = schema.variables[v]
             var map: [Int: UInt16] = [:]
             for (k, value) in column.values.enumerated() {
-                var index = variable.index(of: value)
-                if index == nil, variable.type == .numeric, let x = Double(value.replacingOccurrences(of: ",", with: ".")) {
-                    index = variable.number.firstIndex(of: x)
-                }
-                if let index { map[k] = UInt16(index) }
+                if let index = code(of: value, in: variable) { map[k] = index }
             }
             lookup.append(map)
         }
@@ -56,6 +52,37 @@ extension Synthesizer {
             loaded.append(record)
         }
         records = loaded
+    }
+
+    /// The domain index of a file's `value` for `variable`: a code, or for a numeric variable one of the model's
+    /// candidate values (a decimal comma read as a point); nil when the model cannot produce it.
+    func code(of value: String, in variable: RecordSchema.Variable) -> UInt16? {
+        var index = variable.index(of: value)
+        if index == nil, variable.type == .numeric, let x = Double(value.replacingOccurrences(of: ",", with: ".")) {
+            index = variable.number.firstIndex(of: x)
+        }
+        return index.map { UInt16($0) }
+    }
+
+    /// Sets record `r`'s answer to the raw variable `name` to `value`, as if the file had held it (the stop
+    /// position read off the answers again, derived variables recomputed). Any raw variable may be set, a design
+    /// or margin variable such as geslacht included: `monitor synth --set` uses it to start from another
+    /// composition than the file's (docs/synthesis.md, scripts/knots.py question 4). Setting a margin variable
+    /// changes the file's counts unless it is set in pairs. Throws when the variable is not a raw variable of
+    /// the codebook or the model cannot produce the value.
+    public mutating func assign(_ r: Int, variable name: String, value: String) throws {
+        precondition(records.indices.contains(r), "a record of the file")
+        guard let v = schema.index[name], v < schema.rawCount else {
+            throw DataError(.spec, SourcePosition(file: "--set"), "\(name) is not a variable of the codebook that a respondent answers")
+        }
+        let variable = schema.variables[v]
+        guard let index = code(of: value, in: variable) else {
+            throw DataError(.invalidValue, SourcePosition(file: "--set"),
+                            "\(name) must be one of " + variable.domain.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ") + " (got \(value))")
+        }
+        records[r][v] = index
+        records[r][stopSlot] = UInt16(inferredStop(records[r]))
+        schema.derive(&records[r])
     }
 
     /// Exchanges the answers of records `a` and `b`: every variable but the design and margin variables (and

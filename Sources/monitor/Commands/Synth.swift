@@ -28,7 +28,9 @@ extension Monitor {
             --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is \
             as reproducible as one made in one: the same commands give the same bytes. --swap A:B (repeatable) \
             first exchanges every answer of respondents A and B (not their design cell, geslacht or functie), to \
-            start from a configuration a knot needs (scripts/knots.py).
+            start from a configuration a knot needs (scripts/knots.py). --set ID:VARIABLE=VALUE (repeatable, \
+            before the swaps) sets one answer of a respondent, a fixed one such as geslacht included, to start \
+            from another composition (scripts/knots.py, question 4).
 
             --chain-moves P makes a share P of the moves toward a target ejection chains: a move that brings the \
             target closer even when it breaks neighbouring figures, then up to --chain-length - 1 moves toward the \
@@ -81,6 +83,9 @@ extension Monitor {
         @Option(name: .customLong("swap"), help: ArgumentHelp("With --start: exchange the answers of two respondents (their ids, A:B) before the moves; repeatable.", valueName: "a:b"))
         var swaps: [String] = []
 
+        @Option(name: .customLong("set"), help: ArgumentHelp("With --start: set one answer of a respondent before the moves (and the swaps), a fixed one such as geslacht included; repeatable.", valueName: "id:variable=value"))
+        var sets: [String] = []
+
         @Option(help: ArgumentHelp("Weight of a printed n in the loss, relative to a printed figure (default 1: an n printed once for a table shares one unit among the table's rows).", valueName: "w"))
         var countWeight: Double = 1
 
@@ -108,8 +113,18 @@ extension Monitor {
             if !(countWeight > 0 && countWeight.isFinite) { throw ValidationError("--count-weight must be positive") }
             if start == nil && !swaps.isEmpty { throw ValidationError("--swap needs --start (it exchanges answers of the file's respondents)") }
             for pair in swaps where pair.split(separator: ":").count != 2 { throw ValidationError("--swap takes two respondent ids, A:B (got \(pair))") }
+            if start == nil && !sets.isEmpty { throw ValidationError("--set needs --start (it sets answers of the file's respondents)") }
+            for edit in sets where Self.parseSet(edit) == nil { throw ValidationError("--set takes ID:VARIABLE=VALUE (got \(edit))") }
             if start != nil && n != nil { throw ValidationError("--n cannot be given with --start (the file's rows are the respondents)") }
             if start != nil && iterations == 0 { throw ValidationError("--start needs calibration moves (--iterations above 0)") }
+        }
+
+        /// `ID:VARIABLE=VALUE` split at the first ':' and the first '=' after it (the value may be empty).
+        static func parseSet(_ text: String) -> (id: String, variable: String, value: String)? {
+            guard let colon = text.firstIndex(of: ":"), let equals = text[colon...].firstIndex(of: "=") else { return nil }
+            let id = String(text[..<colon]), variable = String(text[text.index(after: colon)..<equals])
+            guard !id.isEmpty, !variable.isEmpty else { return nil }
+            return (id, variable, String(text[text.index(after: equals)...]))
         }
 
         func run() throws {
@@ -148,12 +163,20 @@ extension Monitor {
                 let table = try CSVReader().read(InputSource(argument: start), columns: .all)
                 try synthesizer.load(table)
                 Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) respondents read from \(table.source); calibration goes on (seed \(seed))", quiet: quiet)
-                if !swaps.isEmpty {
+                if !swaps.isEmpty || !sets.isEmpty {
                     guard let ids = table.column(named: model.id.variable) else {
-                        throw UsageError("--swap: \(table.source) has no column \(model.id.variable)")
+                        throw UsageError("--swap / --set: \(table.source) has no column \(model.id.variable)")
                     }
                     var row: [String: Int] = [:]
                     for r in 0..<table.rowCount { row[ids[r]] = r }
+                    for edit in sets {
+                        let (id, variable, value) = Self.parseSet(edit)!
+                        guard let r = row[id] else { throw UsageError("--set \(edit): \(table.source) has no respondent \(id)") }
+                        do { try synthesizer.assign(r, variable: variable, value: value) } catch let error as DataError {
+                            throw UsageError("--set \(edit): \(error.message)")
+                        }
+                    }
+                    if !sets.isEmpty { Terminal.note("\(survey): \(sets.count) answers set (--set) before the moves", quiet: quiet) }
                     for pair in swaps {
                         let parts = pair.split(separator: ":").map(String.init)
                         for id in parts where row[id] == nil { throw UsageError("--swap \(pair): \(table.source) has no respondent \(id)") }
@@ -161,7 +184,7 @@ extension Monitor {
                         if a == b { throw UsageError("--swap \(pair): give two different respondents") }
                         synthesizer.exchange(a, b)
                     }
-                    Terminal.note("\(survey): \(swaps.count) exchanges of answers (--swap) made before the moves", quiet: quiet)
+                    if !swaps.isEmpty { Terminal.note("\(survey): \(swaps.count) exchanges of answers (--swap) made before the moves", quiet: quiet) }
                 }
             } else {
                 try synthesizer.generate(n: n)

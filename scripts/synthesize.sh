@@ -38,6 +38,10 @@ steps_medewerkers=(
   # waterschap women victims exchange their questionnaires with four waterschap men of the same panel and functie.
   "--start PREVIOUS --swap M0253:M0117 --swap M0318:M0232 --swap M0393:M0017 --swap M0680:M0042 --seed 7 --iterations 2000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
   "--start PREVIOUS --seed 9 --iterations 2000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
+  # Tekst 3.2's totaal needs more men among the provincie and waterschap respondents (scripts/knots.py, questions 2
+  # and 4): four provincie and four waterschap women who were no victims become men, eight gemeente men who were
+  # no victims become women (the geslacht margins stay 398 / 293 / 3).
+  "--start PREVIOUS --set M0016:geslacht=vrouw --set M0066:geslacht=vrouw --set M0089:geslacht=man --set M0147:geslacht=man --set M0154:geslacht=vrouw --set M0158:geslacht=man --set M0278:geslacht=vrouw --set M0317:geslacht=man --set M0378:geslacht=vrouw --set M0508:geslacht=vrouw --set M0514:geslacht=man --set M0524:geslacht=man --set M0549:geslacht=man --set M0636:geslacht=vrouw --set M0651:geslacht=man --set M0688:geslacht=vrouw --seed 9 --iterations 2000000 --chain-moves 0.4 --chain-length 6 --count-weight 15"
 )
 
 status=0

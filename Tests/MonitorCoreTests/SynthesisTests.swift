@@ -14,6 +14,17 @@ struct SynthesisTests {
         var weigher: Weigher
     }
 
+    /// A survey's respondents freshly drawn (no calibration) with `seed`: the setup, the synthesizer, its table and
+    /// the column index of every header name.
+    static func drawn(_ survey: String, seed: UInt64) throws
+        -> (setup: Setup, synthesizer: Synthesizer, header: [String], rows: [[String]], col: [String: Int]) {
+        let s = try setup(survey)
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: seed)
+        try synthesizer.generate()
+        let (header, rows) = synthesizer.table()
+        return (s, synthesizer, header, rows, Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) }))
+    }
+
     static func setup(_ survey: String) throws -> Setup {
         let codebook = try Codebook.load(path: Fixtures.data("codebook/\(survey).yaml"))
         let model = try SynthesisModel.load(path: Fixtures.data("synthesis/\(survey).yaml"))
@@ -138,11 +149,7 @@ struct SynthesisTests {
 
     @Test("--swap's exchange moves every answer between two respondents; design cell, geslacht and functie stay")
     func exchange() throws {
-        let s = try Self.setup("medewerkers")
-        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 12)
-        try synthesizer.generate()
-        let (header, before) = synthesizer.table()
-        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        var (_, synthesizer, header, before, col) = try Self.drawn("medewerkers", seed: 12)
         let complete = { (row: [String]) in row.last != "" }
         let a = try #require(before.indices.first { before[$0][col["verbale_agressie"]!] == "1" && complete(before[$0]) })
         let b = try #require(before.indices.first { before[$0][col["verbale_agressie"]!] == "0" && complete(before[$0])
@@ -161,11 +168,7 @@ struct SynthesisTests {
 
     @Test("--set's assignment changes one answer, a fixed one included, as if the file had held it")
     func assign() throws {
-        let s = try Self.setup("medewerkers")
-        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 12)
-        try synthesizer.generate()
-        let (header, before) = synthesizer.table()
-        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        var (s, synthesizer, header, before, col) = try Self.drawn("medewerkers", seed: 12)
         let r = try #require(before.indices.first { before[$0][col["geslacht"]!] == "vrouw" })
         try synthesizer.assign(r, variable: "geslacht", value: "man")
         let after = synthesizer.table().rows
@@ -211,12 +214,8 @@ struct SynthesisTests {
 
     @Test("the model's `first` variables are drawn before the questions whose priors depend on them")
     func firstDrawn() throws {
-        let s = try Self.setup("ambtsdragers")
+        let (s, _, _, rows, col) = try Self.drawn("ambtsdragers", seed: 5)
         #expect(s.model.first?.contains("leeftijdsgroep") == true)
-        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 5)
-        try synthesizer.generate()
-        let (header, rows) = synthesizer.table()
-        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         // gericht_op_leeftijd comes before leeftijdsgroep in the questionnaire; its prior is 14% for 18-39 jaar
         // and 3-6% otherwise, which only shows when leeftijdsgroep is drawn first.
         let young = Self.share(rows, col, "gericht_op_leeftijd") { $0[col["leeftijdsgroep"]!] == "leeftijd_18_39" }

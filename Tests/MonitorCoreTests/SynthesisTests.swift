@@ -187,6 +187,39 @@ struct SynthesisTests {
         #expect(throws: DataError.self) { try synthesizer.assign(r, variable: "geen_variabele", value: "1") }
     }
 
+    @Test("--set applies the questionnaire's rules: a victim set to no form is no victim any more, one item of a set answers or empties the set")
+    func assignRepairs() throws {
+        var (_, synthesizer, header, before, col) = try Self.drawn("medewerkers", seed: 12)
+        let forms = ["verbale_agressie", "bedreiging_intimidatie", "fysieke_agressie"]
+        let complete = { (row: [String]) in row.last != "" }
+        let isVictim = { (row: [String]) in forms.contains { row[col[$0]!] == "1" } }
+        let v = try #require(before.indices.first { isVictim(before[$0]) && complete(before[$0]) && before[$0][col["aangifte_geen"]!] == "1" })
+        // The aangifte set left unanswered (item non-response): every item empty, the reasons routed out.
+        try synthesizer.assign(v, variable: "aangifte_zelf", value: "")
+        var after = synthesizer.table().rows
+        for item in ["aangifte_zelf", "aangifte_organisatie", "aangifte_geen"] { #expect(after[v][col[item]!] == "", "\(item) empty") }
+        #expect(after[v][col["reden_geen_aangifte_geen_zin"]!] == "nvt")
+        #expect(after[v][col["ernst"]!] == before[v][col["ernst"]!], "answers before the set stay")
+        // Answered again with one item: the set is complete (the others 0) and the reasons are asked.
+        try synthesizer.assign(v, variable: "aangifte_geen", value: "1")
+        after = synthesizer.table().rows
+        #expect(after[v][col["aangifte_zelf"]!] == "0" && after[v][col["aangifte_organisatie"]!] == "0" && after[v][col["aangifte_geen"]!] == "1")
+        #expect(["0", "1"].contains(after[v][col["reden_geen_aangifte_geen_zin"]!]))
+        // Every form set to 0: no victim, the incident's questions routed out, nobody else touched.
+        for form in forms { try synthesizer.assign(v, variable: form, value: "0") }
+        after = synthesizer.table().rows
+        #expect(!isVictim(after[v]))
+        for name in ["aantal_incidenten", "ernst"] { #expect(after[v][col[name]!] == "", "\(name) not asked") }
+        for name in ["soort_incident", "geregistreerd", "besproken_collega", "gemeld_leidinggevende", "aangifte_geen", "reden_geen_aangifte_geen_zin"] {
+            #expect(after[v][col[name]!] == "nvt", "\(name) routed out")
+        }
+        for name in ["respondent_id", "geslacht", "contact_buiten_organisatie", "sociale_media_persoonlijk"] {
+            #expect(after[v][col[name]!] == before[v][col[name]!], "\(name) stays")
+        }
+        #expect(header.count == after[v].count)
+        for other in before.indices where other != v { #expect(after[other] == before[other]) }
+    }
+
     @Test("an exchange of one question between two respondents keeps its marginal counts")
     func questionExchange() throws {
         let s = try Self.setup("medewerkers")

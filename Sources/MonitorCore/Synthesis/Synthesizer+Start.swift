@@ -65,7 +65,7 @@ extension Synthesizer {
     }
 
     /// Sets record `r`'s answer to the raw variable `name` to `value`, as if the file had held it (the stop
-    /// position read off the answers again, derived variables recomputed). Any raw variable may be set, a design
+    /// position read off the answers again, derived variables recomputed, the questionnaire's rules applied). Any raw variable may be set, a design
     /// or margin variable such as geslacht included: `monitor synth --set` uses it to start from another
     /// composition than the file's (docs/synthesis.md, scripts/knots.py question 4). Setting a margin variable
     /// changes the file's counts unless it is set in pairs. Throws when the variable is not a raw variable of
@@ -80,9 +80,16 @@ extension Synthesizer {
             throw DataError(.invalidValue, SourcePosition(file: "--set"),
                             "\(name) must be one of " + variable.domain.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ") + " (got \(value))")
         }
-        records[r][v] = index
-        records[r][stopSlot] = UInt16(inferredStop(records[r]))
-        schema.derive(&records[r])
+        let old = records[r]
+        var record = old
+        record[v] = index
+        record[stopSlot] = UInt16(inferredStop(record))
+        schema.derive(&record)
+        // The questionnaire's rules, as after a move of the annealing: an answer that routes questions out clears
+        // them (a victim whose forms are all set to 0 becomes a non-victim), one that routes questions in has them
+        // drawn, and a multiple-response set with one item set is completed.
+        repair(&record, old: old, forced: v)
+        records[r] = record
     }
 
     /// Exchanges the answers of records `a` and `b`: every variable but the design and margin variables (and

@@ -29,8 +29,10 @@ extension Monitor {
             as reproducible as one made in one: the same commands give the same bytes. --swap A:B (repeatable) \
             first exchanges every answer of respondents A and B (not their design cell, geslacht or functie), to \
             start from a configuration a knot needs (scripts/knots.py). --set ID:VARIABLE=VALUE (repeatable, \
-            before the swaps) sets one answer of a respondent, a fixed one such as geslacht included, to start \
-            from another composition (scripts/knots.py, question 4).
+            in order, before the swaps) sets one answer of a respondent, a fixed one such as geslacht included, \
+            and applies the questionnaire's rules as a move does (a victim whose forms are all set to 0 is no \
+            victim any more): to start from another composition or from a knot's solution (scripts/knots.py, \
+            scripts/steer.py).
 
             --chain-moves P makes a share P of the moves toward a target ejection chains: a move that brings the \
             target closer even when it breaks neighbouring figures, then up to --chain-length - 1 moves toward the \
@@ -83,7 +85,7 @@ extension Monitor {
         @Option(name: .customLong("swap"), help: ArgumentHelp("With --start: exchange the answers of two respondents (their ids, A:B) before the moves; repeatable.", valueName: "a:b"))
         var swaps: [String] = []
 
-        @Option(name: .customLong("set"), help: ArgumentHelp("With --start: set one answer of a respondent before the moves (and the swaps), a fixed one such as geslacht included; repeatable.", valueName: "id:variable=value"))
+        @Option(name: .customLong("set"), help: ArgumentHelp("With --start: set one answer of a respondent before the moves (and the swaps), a fixed one such as geslacht included, the questionnaire's rules applied after it; repeatable.", valueName: "id:variable=value"))
         var sets: [String] = []
 
         @Option(help: ArgumentHelp("Weight of a printed n in the loss, relative to a printed figure (default 1: an n printed once for a table shares one unit among the table's rows).", valueName: "w"))

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""The edits that start the medewerkers file's step 6 (docs/synthesis.md, "What the last knots demand"): prints the
-`--set` / `--swap` options of `monitor synth` that move step 5's file onto the solutions of the knots that the
+"""The edits that start the medewerkers file's steps 6 and 7 (docs/synthesis.md, "What the last knots demand"):
+prints the `--set` / `--swap` options of `monitor synth` that move a file onto the solutions of the knots that the
 annealing alone did not untie.
+
+Step 6 (`--step 6`, from step 5's file):
 
   1. 181 victims who answer every question. Every table about the most recent incident has 181 respondents
      (Tabel 3.9-3.17), and the prevalence windows with Tabel 3.15's n's allow exactly 136 / 25 / 20 victims per
@@ -19,12 +21,20 @@ annealing alone did not untie.
      overall, per soort, per geslacht, and of all medewerkers with contact). An integer program; knots.py
      question 3 shows there is none with soort and ernst as they are.
 
-Needs pulp and highspy (pip install pulp highspy). Takes about 8 minutes (some 3,000 calibration evaluations).
+Step 7 (`--step 7`, from step 6's file): the social-media answers. Tabel 3.4's columns by sociale media
+persoonlijk are shares of weighted groups, so which respondents (victims or not) are in a group matters as well
+as who is a victim. The fewest changed answers of sociale_media_persoonlijk that meet the 16 windows of those
+columns (verbale agressie, bedreiging / intimidatie, fysieke agressie, slachtofferschap totaal) with the groups'
+n's (198 / 137 / 151 / 208) kept: an integer program over every respondent.
 
-Usage: python3 scripts/steer.py [--monitor PATH] FILE
+Needs pulp and highspy (pip install pulp highspy). Step 6 takes about 4 minutes (some 3,000 calibration
+evaluations), step 7 seconds.
+
+Usage: python3 scripts/steer.py [--monitor PATH] [--step 6|7] FILE
 """
 import argparse
 import csv
+import ctypes
 import io
 import os
 import re
@@ -222,15 +232,7 @@ class Steering:
             cost.append(a[k] - o[k] if r["aangifte_organisatie"] == "1" else o[k])
         cost += [1 - mf[i] if i in minder else mf[i] for i in I]
         m += pulp.lpSum(cost)
-        # HiGHS prints its banner on the process's standard output, where the options go: keep it on stderr.
-        sys.stdout.flush()
-        saved = os.dup(1)
-        os.dup2(2, 1)
-        try:
-            status = pulp.LpStatus[m.solve(pulp.HiGHS(msg=False))]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+        status = quiet_solve(m)
         if status != "Optimal":
             raise SystemExit(f"steer.py: the aangifte program is {status}")
         sets = []
@@ -249,11 +251,66 @@ class Steering:
         return sets
 
 
+# Tabel 3.4, sociale media persoonlijk: the printed percentages per row, in the order of SOCIAL_MEDIA.
+SOCIAL_MEDIA = ["dagelijks", "enkele_keren_per_week", "minder_dan_wekelijks", "geen"]
+TABEL_3_4 = {"verbale_agressie": (31, 33, 23, 16), "bedreiging_intimidatie": (15, 19, 11, 13),
+             "fysieke_agressie": (6, 0, 5, 1), "slachtoffer": (32, 35, 25, 19)}
+
+
+def social_media(monitor, path):
+    """Step 7: the nearest answers of sociale_media_persoonlijk that meet Tabel 3.4's social-media columns."""
+    import pulp
+    weighed = subprocess.run([monitor, "weigh", path, "-q"], capture_output=True, text=True, check=True).stdout
+    rows = list(csv.DictReader(io.StringIO(weighed)))
+    W = [float(r["weight"]) for r in rows]
+    answered = [i for i, r in enumerate(rows) if r["sociale_media_persoonlijk"] in SOCIAL_MEDIA]
+    has = lambda r, row: int(victim(r)) if row == "slachtoffer" else int(r[row] == "1")
+    m = pulp.LpProblem("social_media", pulp.LpMinimize)
+    x = {(i, c): pulp.LpVariable(f"x{i}_{k}", cat="Binary") for i in answered for k, c in enumerate(SOCIAL_MEDIA)}
+    for i in answered:
+        m += pulp.lpSum(x[i, c] for c in SOCIAL_MEDIA) == 1
+    for c in SOCIAL_MEDIA:
+        m += pulp.lpSum(x[i, c] for i in answered) == sum(1 for i in answered if rows[i]["sociale_media_persoonlijk"] == c)
+    for row, printed in TABEL_3_4.items():
+        for c, p in zip(SOCIAL_MEDIA, printed):
+            lo, hi = knots.window(p)
+            num = pulp.lpSum(W[i] * has(rows[i], row) * x[i, c] for i in answered)
+            den = pulp.lpSum(W[i] * x[i, c] for i in answered)
+            m += 100 * num >= lo * den
+            m += 100 * num <= hi * den
+    m += pulp.lpSum(1 - x[i, rows[i]["sociale_media_persoonlijk"]] for i in answered)
+    status = quiet_solve(m, gap=0.25)
+    if status != "Optimal":
+        raise SystemExit(f"steer.py: the social-media program is {status}")
+    return [x_ for i in answered for c in SOCIAL_MEDIA if x[i, c].value() > 0.5 and rows[i]["sociale_media_persoonlijk"] != c
+            for x_ in ("--set", f"{rows[i]['respondent_id']}:sociale_media_persoonlijk={c}")]
+
+
+def quiet_solve(m, gap=None):
+    """Solves with HiGHS; its banner goes to the process's standard output, where the options go: keep it on stderr."""
+    import pulp
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        return pulp.LpStatus[m.solve(pulp.HiGHS(msg=False, gapRel=gap))]
+    finally:
+        ctypes.CDLL(None).fflush(None)  # the C library's buffered banner, onto stderr before fd 1 is back
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file")
     ap.add_argument("--monitor", default=os.path.join(ROOT, ".build", "release", "monitor"))
+    ap.add_argument("--step", type=int, choices=(6, 7), default=6)
     args = ap.parse_args()
+    if args.step == 7:
+        sets = social_media(args.monitor, args.file)
+        print(f"steer.py: {len(sets) // 2} answers of sociale_media_persoonlijk change", file=sys.stderr)
+        print(" ".join(sets))
+        return
     s = Steering(args.monitor, args.file)
     options, used = s.complete_victims()
     print(f"steer.py: {len(used)} victims become non-victims, {len(options) // 2 - sum(len(s.clear(r)) // 2 for r in used)} answers filled; "

@@ -15,7 +15,7 @@ struct ReproduceCommandTests {
         let parts = summary.split(separator: " ")
         let n = try #require(Int(parts[1])), m = try #require(Int(parts[3]))
         #expect(m == 552)
-        #expect(n >= 538, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
+        #expect(n >= 542, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
         #expect(!result.stdout.contains("| differs"), "no figure differs without documentation")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         // Every figure is computed: a cell, a count, a rank, a decrease, or documented as irreconcilable.

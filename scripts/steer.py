@@ -84,10 +84,13 @@ class Steering:
     def complete_victims(self):
         removed = [r["respondent_id"] for r in self.rows
                    if victim(r) and r["bestuurslaag"] == "provincie" and r["aangifte_zelf"] == ""]
-        options = [x for rid in removed for x in self.clear(rid)]
+        cleared = [x for rid in removed for x in self.clear(rid)]
+        options = list(cleared)
         for r in self.rows:
             if victim(r) and r["respondent_id"] not in removed:
                 options += [x for col, value in FILLS.items() if r[col] == "" for x in ("--set", f"{r['respondent_id']}:{col}={value}")]
+        print(f"steer.py: {len(removed)} victims become non-victims, {options.count('--set') - cleared.count('--set')} answers filled",
+              file=sys.stderr)
         return options, set(removed)
 
     def check_allocation(self):
@@ -314,8 +317,7 @@ def main():
         return
     s = Steering(args.monitor, args.file)
     options, used = s.complete_victims()
-    print(f"steer.py: {len(used)} victims become non-victims, {len(options) // 2 - sum(len(s.clear(r)) // 2 for r in used)} answers filled; "
-          f"loss {s.evaluate(options)[0]:.3f}", file=sys.stderr)
+    print(f"steer.py: loss {s.evaluate(options)[0]:.3f} after them", file=sys.stderr)
     s.check_allocation()
     swaps = s.exchanges(options, used)
     sets = s.aangifte(options + swaps)

@@ -36,7 +36,6 @@ Usage: python3 scripts/steer.py [--monitor PATH] [--step 6|7] FILE
 import argparse
 import csv
 import ctypes
-import io
 import os
 import re
 import subprocess
@@ -45,7 +44,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import knots  # noqa: E402  (window, raked, AANGIFTE_BASE, PREVALENCE)
+import knots  # noqa: E402  (window, weighed, AANGIFTE_BASE, PREVALENCE)
 
 FORMS = ["verbale_agressie", "bedreiging_intimidatie", "fysieke_agressie"]
 # The answer an unanswered question of a remaining victim gets (one item of a set: the rules complete it).
@@ -95,9 +94,8 @@ class Steering:
 
     def check_allocation(self):
         """ALLOCATION meets the five prevalence windows with the file's weights and has Tabel 3.15's victims."""
-        weighed = subprocess.run([self.monitor, "weigh", self.path, "-q"], capture_output=True, text=True, check=True).stdout
         count, weight = {}, {}
-        for r in csv.DictReader(io.StringIO(weighed)):
+        for r in knots.weighed(self.monitor, self.path):
             k = (r["bestuurslaag"], r["geslacht"])
             count[k], weight[k] = count.get(k, 0) + 1, float(r["weight"])
         for name, p, sel in knots.PREVALENCE:
@@ -145,9 +143,8 @@ class Steering:
         """Question 3 with soort incident and ernst free: the nearest answers that meet every aangifte window."""
         import pulp
         self.evaluate(options)
-        weighed = subprocess.run([self.monitor, "weigh", self.out, "-q"], capture_output=True, text=True, check=True).stdout
-        self.weighed = list(csv.DictReader(io.StringIO(weighed)))
-        V = [r for r in self.weighed if victim(r)]
+        rows = knots.weighed(self.monitor, self.out)
+        V = [r for r in rows if victim(r)]
         W = [float(r["weight"]) for r in V]
         I = range(len(V))
         m = pulp.LpProblem("aangifte", pulp.LpMinimize)
@@ -217,7 +214,7 @@ class Steering:
                 m += 100 * e <= hi * den
         for geslacht, ernstig_p in (("man", 37), ("vrouw", 18)):
             share([i for i in I if V[i]["geslacht"] == geslacht], lambda i: 1 - mf[i], ernstig_p)
-        contact = sum(float(r["weight"]) for r in self.weighed if r["contact_buiten_organisatie"] not in ("nooit", ""))
+        contact = sum(float(r["weight"]) for r in rows if r["contact_buiten_organisatie"] not in ("nooit", ""))
         with_contact = [i for i in I if V[i]["contact_buiten_organisatie"] not in ("nooit", "")]
         for expr, p in ((lambda i: mf[i], 21), (lambda i: 1 - mf[i], 8)):
             lo, hi = knots.window(p)
@@ -264,8 +261,7 @@ TABEL_3_4 = {"verbale_agressie": (31, 33, 23, 16), "bedreiging_intimidatie": (15
 def social_media(monitor, path):
     """Step 7: the nearest answers of sociale_media_persoonlijk that meet Tabel 3.4's social-media columns."""
     import pulp
-    weighed = subprocess.run([monitor, "weigh", path, "-q"], capture_output=True, text=True, check=True).stdout
-    rows = list(csv.DictReader(io.StringIO(weighed)))
+    rows = knots.weighed(monitor, path)
     W = [float(r["weight"]) for r in rows]
     answered = [i for i, r in enumerate(rows) if r["sociale_media_persoonlijk"] in SOCIAL_MEDIA]
     has = lambda r, row: int(victim(r)) if row == "slachtoffer" else int(r[row] == "1")

@@ -68,9 +68,9 @@ extension Synthesizer {
     /// position read off the answers again, derived variables recomputed, the questionnaire's rules applied). Any
     /// raw variable may be set, a design or margin variable such as geslacht included: `monitor synth --set` uses
     /// it to start from another composition than the file's (docs/synthesis.md, scripts/knots.py question 4) or
-    /// from a knot's solution (scripts/steer.py). Setting a margin variable
-    /// changes the file's counts unless it is set in pairs. Throws when the variable is not a raw variable of
-    /// the codebook or the model cannot produce the value.
+    /// from a knot's solution (scripts/steer.py). Setting a margin variable changes the file's counts unless it
+    /// is set in pairs. Throws when the variable is not a raw variable of the codebook or the model cannot
+    /// produce the value.
     public mutating func assign(_ r: Int, variable name: String, value: String) throws {
         precondition(records.indices.contains(r), "a record of the file")
         guard let v = schema.index[name], v < schema.rawCount else {

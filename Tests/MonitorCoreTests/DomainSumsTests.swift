@@ -64,7 +64,16 @@ struct DomainSumsTests {
             }
         }
         // Group versus rest and the domain degrees of freedom: the same through both paths.
-        let fastTests = try GroupComparison.versusRest(design, variable: "y", outcome: outcome, by: domains)
+        // The Rao-Scott table test: joint shares from the sums = joint shares from the influence values.
+        let tableFast = try GroupComparison.versusRest(design, variable: "y", outcome: outcome, by: domains)
+        let tableGeneral = try GroupComparison.versusRest(design, variable: "y", outcome: outcome, by: domains, alpha: 0.05,
+                                                          thresholds: ReportingThresholds(), sums: nil)
+        #expect(tableFast.count == tableGeneral.count)
+        for (a, b) in zip(tableFast, tableGeneral) {
+            #expect(a.verdict == b.verdict && a.df == b.df)
+            if a.pValue.isFinite || b.pValue.isFinite { #expect(abs(a.pValue - b.pValue) <= 1e-8, "\(a.pValue) vs \(b.pValue)") }
+        }
+        let fastTests = try GroupComparison.versusRest(design, variable: "y", outcome: outcome, by: domains, test: .wald)
         for g in 0..<domains.count {
             let split = Grouping(labels: [domains.labels[g], "rest"], codes: domains.codes.map { $0 < 0 ? -1 : ($0 == Int32(g) ? 0 : 1) })
             let means = try design.meansByInfluence(outcome, domains: split)

@@ -270,7 +270,8 @@ struct EstimationTests {
         let c = try DesignCase.make(caseName)
         for (variable, by, group, label) in [("verbale_agressie", "bestuurslaag", "gemeente", "verbale_agressie_gemeente_vs_rest"),
                                              ("bedreiging", "geslacht", "vrouw", "bedreiging_vrouw_vs_rest")] {
-            let tests = try GroupComparison.versusRest(c.design, variable: variable, outcome: .numeric(c.numbers(variable)), by: c.grouping(by))
+            let tests = try GroupComparison.versusRest(c.design, variable: variable, outcome: .numeric(c.numbers(variable)), by: c.grouping(by),
+                                                       test: .wald)
             let t = try #require(tests.first { $0.group == group })
             checkTTest(t, caseName, "svyttest.\(label)", sign: 1)
             #expect(t.other == "rest")
@@ -281,7 +282,7 @@ struct EstimationTests {
     func monitorPairwise(caseName: String) throws {
         let c = try DesignCase.make(caseName)
         let tests = try GroupComparison.pairwise(c.design, variable: "verbale_agressie", outcome: .numeric(c.numbers("verbale_agressie")),
-                                                 by: c.grouping("bestuurslaag"))
+                                                 by: c.grouping("bestuurslaag"), test: .wald)
         #expect(tests.count == 3)
         for t in tests {
             // R's estimate is the second group minus the first; ours is group − other.

@@ -60,6 +60,17 @@ public struct DomainMeans: Sendable {
     /// Σw and Σw² over each domain's base.
     public var weightSums: [Double]
     public var weightSquares: [Double]
+    /// For a number: each domain's shift c_d and its mean relative to it, ȳ_d − c_d, as computed (the estimate
+    /// is their sum). Empty for categories.
+    public var shifts: [Double] = []
+    public var centred: [Double] = []
+
+    /// ȳ_a − ȳ_b as (c_a − c_b) + ((ȳ_a − c_a) − (ȳ_b − c_b)): two data values differ exactly, so the
+    /// difference keeps its digits when the means carry a large offset (10⁸ + 0.009 − 10⁸ has 8 fewer).
+    public func difference(level: Int, domain a: Int, domain b: Int) -> Double {
+        guard !shifts.isEmpty else { return estimate(level: level, domain: a) - estimate(level: level, domain: b) }
+        return (shifts[a] - shifts[b]) + (centred[index(level: level, domain: a)] - centred[index(level: level, domain: b)])
+    }
 
     public var width: Int { levels.count * domains.count }
     @inline(__always) public func index(level: Int, domain: Int) -> Int { level * domains.count + domain }
@@ -105,6 +116,9 @@ extension SurveyDesign {
         var sw = [Double](repeating: 0, count: D), sw2 = [Double](repeating: 0, count: D)
         var numerators = [Double](repeating: 0, count: L * D)
         var cellCounts = [Int](repeating: 0, count: L * D)
+        // A number is summed relative to its domain's first value c_d (as `DomainSums`), so that y − ȳ_d
+        // keeps its digits when y has a large offset and is exactly 0 in a domain of equal values.
+        var shift = [Double](repeating: .nan, count: D)
         for i in 0..<rowCount where outcome.isObserved(i) {
             let d = domain(i)
             if d < 0 { continue }
@@ -114,7 +128,8 @@ extension SurveyDesign {
             sw2[d] += w * w
             switch outcome {
             case .numeric(let y):
-                numerators[d] += w * y[i]
+                if shift[d].isNaN { shift[d] = y[i] }
+                numerators[d] += w * (y[i] - shift[d])
                 cellCounts[d] += 1
             case .categorical(let g):
                 let l = Int(g.codes[i])
@@ -122,6 +137,10 @@ extension SurveyDesign {
                 cellCounts[l * D + d] += 1
             }
         }
+        // Relative to the shift (categories: none) while the influence values are formed.
+        let numeric: Bool
+        if case .numeric = outcome { numeric = true } else { numeric = false }
+        let offset = shift.map { numeric && !$0.isNaN ? $0 : 0 }
         var estimates = [Double](repeating: .nan, count: L * D)
         for l in 0..<L { for d in 0..<D where sw[d] > 0 { estimates[l * D + d] = numerators[l * D + d] / sw[d] } }
 
@@ -133,13 +152,17 @@ extension SurveyDesign {
                 let scale = weights[i] / sw[d]
                 for l in 0..<L {
                     let column = l * D + d
-                    zb[column * rowCount + i] = scale * (outcome.value(i, level: l) - estimates[column])
+                    zb[column * rowCount + i] = scale * ((outcome.value(i, level: l) - offset[d]) - estimates[column])
                 }
             }
         }
+        let centred = estimates
+        for d in 0..<D where sw[d] > 0 { estimates[d] += offset[d] }
         let covariance = try covariance(influence)
-        return DomainMeans(levels: levels, domains: domains?.labels ?? [""], estimates: estimates, covariance: covariance,
-                           n: n, cellCounts: cellCounts, weightSums: sw, weightSquares: sw2)
+        var means = DomainMeans(levels: levels, domains: domains?.labels ?? [""], estimates: estimates, covariance: covariance,
+                                n: n, cellCounts: cellCounts, weightSums: sw, weightSquares: sw2)
+        if numeric { means.shifts = offset; means.centred = centred }
+        return means
     }
 
     /// Population total Σ w_i y_i of a number (missing values count as 0, as `na.rm = TRUE`) with its

@@ -133,10 +133,19 @@ struct UnclusteredLayout: Sendable {
 }
 
 /// The sums of `UnclusteredLayout`'s formula for one outcome over one partition into domains.
+///
+/// For a number the sums are of y − c_d, with c_d the first observed value of domain d (`shift`), not of y:
+/// every formula of `UnclusteredLayout` depends on y only through y − p_d, so the shift changes no result
+/// in exact arithmetic, while in floating point it keeps Σw²(y − c)² − 2p′Σw²(y − c) + p′²Σw² from
+/// cancelling when y has a large offset (x + 10⁸: the shifted-data algorithm, Chan, Golub & LeVeque 1983
+/// §3). A domain whose values are all equal (one respondent) gets sums of exactly 0, so its variance is
+/// exactly 0, as R's.
 struct DomainSums: Sendable {
     var levels: [String]
     var domains: [String]
     var numeric: Bool
+    /// c_d per domain: what the sums of a number are taken relative to (0 for categories).
+    var shift: [Double] = []
     var L: Int { levels.count }
     var D: Int { domains.count }
     /// Per (u, d, l) at ((u · D) + d) · L + l.
@@ -166,6 +175,9 @@ struct DomainSums: Sendable {
         return (0..<D).map { units[$0] - strata[$0] }
     }
 
+    /// c_d of domain d (0 when the domain has no observed value).
+    @inline(__always) func shift(_ d: Int) -> Double { d < shift.count ? shift[d] : 0 }
+
     /// Domains merged: new domain of each old one (−1: dropped).
     func merged(_ map: [Int], labels: [String]) -> DomainSums {
         let U = rows.count / max(D, 1), D2 = labels.count
@@ -175,15 +187,24 @@ struct DomainSums: Sendable {
                              C0: .init(repeating: 0, count: U * D2), E0: .init(repeating: 0, count: U * D2),
                              Y2: .init(repeating: 0, count: U * D2), rows: .init(repeating: 0, count: U * D2),
                              cellCounts: .init(repeating: 0, count: L * D2))
+        // A merged domain keeps the shift of its first part; the others' sums move to it by δ = c_old − c_new:
+        // y − c_new = (y − c_old) + δ, so A += δB, C += δC₀, E += δE₀, Y2 += 2δC + δ²C₀ (δ is of the order
+        // of the data's spread, so nothing cancels).
+        out.binary = binary
+        out.shift = [Double](repeating: 0, count: D2)
+        var shiftSet = [Bool](repeating: false, count: D2)
+        for d in 0..<D where map[d] >= 0 && !shiftSet[map[d]] { out.shift[map[d]] = shift(d); shiftSet[map[d]] = true }
         for u in 0..<U {
             for d in 0..<D where map[d] >= 0 {
                 let from = u * D + d, to = u * D2 + map[d]
-                out.B[to] += B[from]; out.C0[to] += C0[from]; out.E0[to] += E0[from]; out.Y2[to] += Y2[from]
+                let delta = shift(d) - out.shift[map[d]]
+                out.B[to] += B[from]; out.C0[to] += C0[from]; out.E0[to] += E0[from]
+                out.Y2[to] += Y2[from] + (delta == 0 ? 0 : 2 * delta * C[from * L] + delta * delta * C0[from])
                 out.rows[to] += rows[from]
                 for l in 0..<L {
-                    out.A[to * L + l] += A[from * L + l]
-                    out.C[to * L + l] += C[from * L + l]
-                    out.E[to * L + l] += E[from * L + l]
+                    out.A[to * L + l] += A[from * L + l] + delta * B[from]
+                    out.C[to * L + l] += C[from * L + l] + delta * C0[from]
+                    out.E[to * L + l] += E[from * L + l] + delta * E0[from]
                 }
             }
         }
@@ -261,6 +282,8 @@ extension SurveyDesign {
                 }
             case .numeric(let y):
                 s.numeric = true
+                s.shift = [Double](repeating: .nan, count: D)
+                s.shift.withUnsafeMutableBufferPointer { shift in
                 s.Y2.withUnsafeMutableBufferPointer { Y2 in
                     y.withUnsafeBufferPointer { y in
                         for i in 0..<n {
@@ -270,13 +293,17 @@ extension SurveyDesign {
                             if d < 0 { continue }
                             members[Int(stratum[i]) &* D &+ d] &+= 1
                             if v.isNaN { continue }
+                            if shift[d].isNaN { shift[d] = v }
+                            let x = v - shift[d]
                             let k = add(i, d)
                             let wi = w[i]
-                            A[k] += wi * v; C[k] += wi * wi * v; E[k] += wi * g[i] * v; Y2[k] += wi * wi * v * v
+                            A[k] += wi * x; C[k] += wi * wi * x; E[k] += wi * g[i] * x; Y2[k] += wi * wi * x * x
                             counts[d] &+= 1
                         }
                     }
                 }
+                }
+                for d in 0..<D where s.shift[d].isNaN { s.shift[d] = 0 }
             }
         }}}}}}}}}}}}}
         s.binary = binary
@@ -428,8 +455,13 @@ extension SurveyDesign {
         }
         // Inactive domains: their estimates are NaN and their covariance entries 0, as the general path.
         for a in 0..<K { for b in 0..<a { v[a * K + b] = v[b * K + a] } }
-        return DomainMeans(levels: s.levels, domains: s.domains, estimates: p, covariance: v, n: n,
-                           cellCounts: s.cellCounts, weightSums: sw, weightSquares: sw2)
+        // p above is relative to the domain's shift (the sums are of y − c_d); the estimate is c_d + p.
+        let centred = p
+        if s.numeric { for d in 0..<D where active(d) { p[d] += s.shift(d) } }
+        var means = DomainMeans(levels: s.levels, domains: s.domains, estimates: p, covariance: v, n: n,
+                                cellCounts: s.cellCounts, weightSums: sw, weightSquares: sw2)
+        if s.numeric { means.shifts = (0..<D).map { s.shift($0) }; means.centred = centred }
+        return means
     }
 
     /// Degrees of freedom of each domain of a partition (`degreesOfFreedom(in:)` for every domain at once):

@@ -50,7 +50,7 @@ public enum ColumnProportions {
                                               other: by.labels[b], estimate: pa, otherEstimate: pb, difference: pa - pb,
                                               standardError: se, statistic: z, df: nil, pValue: p, adjustedPValue: adjusted,
                                               verdict: Comparison.verdict(difference: pa - pb, p: adjusted, alpha: alpha),
-                                              n: n[a], otherN: n[b]))
+                                              n: n[a], otherN: n[b], method: .z))
                 }
             }
         }

@@ -11,6 +11,16 @@ public struct Comparison: Sendable, Equatable, Codable {
         case trend
     }
 
+    /// The statistic behind the p-value.
+    public enum Method: String, Sendable, Codable {
+        /// Design-based Wald t on the difference of domain estimates (R `svyttest`).
+        case waldT = "wald_t"
+        /// Design-based Rao-Scott F of the 2 × 2 table group × answer (R `svychisq(statistic = "F")`).
+        case raoScottF = "rao_scott_F"
+        /// A normal z (SPSS column proportions, trend against a published figure).
+        case z
+    }
+
     public enum Verdict: String, Sendable, Codable {
         case higher
         case lower
@@ -30,9 +40,9 @@ public struct Comparison: Sendable, Equatable, Codable {
     /// estimate − otherEstimate
     public var difference: Double
     public var standardError: Double
-    /// t (design-based tests) or z (SPSS, trend).
+    /// t (Wald), F (Rao-Scott) or z (SPSS, trend): see `method`.
     public var statistic: Double
-    /// Degrees of freedom of t; nil for a normal z.
+    /// Degrees of freedom of t, or the denominator df of F (numerator 1); nil for a normal z.
     public var df: Double?
     public var pValue: Double
     /// p after the multiple-comparison adjustment (Bonferroni), equal to pValue when none applies.
@@ -40,9 +50,10 @@ public struct Comparison: Sendable, Equatable, Codable {
     public var verdict: Verdict
     public var n: Int
     public var otherN: Int
+    public var method: Method = .waldT
 
     enum CodingKeys: String, CodingKey {
-        case kind = "test", variable, level, group, other, estimate, otherEstimate = "other_estimate", difference,
+        case kind = "test", method, variable, level, group, other, estimate, otherEstimate = "other_estimate", difference,
              standardError = "se", statistic, df, pValue = "p_value", adjustedPValue = "p_adjusted", verdict, n,
              otherN = "other_n"
     }
@@ -54,6 +65,7 @@ public struct Comparison: Sendable, Equatable, Codable {
             if let x, x.isFinite { try c.encode(x, forKey: key) } else { try c.encodeNil(forKey: key) }
         }
         try c.encode(kind, forKey: .kind)
+        try c.encode(method, forKey: .method)
         try c.encode(variable, forKey: .variable)
         try c.encode(level, forKey: .level)
         try c.encode(group, forKey: .group)

@@ -37,7 +37,7 @@ public enum TrendComparison {
         return Comparison(kind: .trend, variable: variable, level: level, group: group, other: previous.label,
                           estimate: current, otherEstimate: p0, difference: current - p0, standardError: se,
                           statistic: z, df: nil, pValue: p, adjustedPValue: p,
-                          verdict: Comparison.verdict(difference: current - p0, p: p, alpha: alpha), n: n, otherN: previous.n)
+                          verdict: Comparison.verdict(difference: current - p0, p: p, alpha: alpha), n: n, otherN: previous.n, method: .z)
     }
 
     /// The smallest p-value any size of the previous wave could give, when the report prints its figure without

@@ -113,6 +113,20 @@ struct DesignTests {
         #expect(census.finiteFactor.contains(0))
     }
 
+    @Test("average in domains: every stratum of the design counts (R svyby covmat = TRUE), both paths")
+    func averageDomains() throws {
+        let (t, design) = try EdgeDesign.make("lonely_average")
+        let c = FixtureColumns(table: t)
+        let y = Outcome.numeric(c.numbers("api00")), stype = c.grouping("stype")
+        for m in [try design.means(y, domains: stype), try design.meansByInfluence(y, domains: stype)] {
+            for (d, g) in m.domains.enumerated() {
+                expect(m.estimate(level: 0, domain: d), "lonely_average", "svyby_covmat.api00_by_stype.mean", group: g)
+                let se = m.standardError(level: 0, domain: d)
+                if g == "M" { #expect(se == 0) } else { expect(se, "lonely_average", "svyby_covmat.api00_by_stype.se", group: g) }
+            }
+        }
+    }
+
     @Test("multi-stage: apiclus2 two-stage svymean api00 = 670.81 (SE 30.099), the one-stage equivalent 29.889")
     func textbook() throws {
         let two = try EdgeDesign.make("apiclus2_twostage")

@@ -134,6 +134,23 @@ for (rule in c("certainty", "remove", "adjust", "average")) {
     rec_basic(paste0("lonely_", rule), d)
   })
 }
+# Domains under average: svyby's se column comes from svymean on each subset,
+# whose onestage counts only the strata with domain rows (E: C and E, 2/1; H: H
+# alone, 1/1; M: M alone, 0/0 = NaN), while covmat = TRUE estimates on the whole
+# design (4/2 for every domain; M, in a lonely stratum only, gets 0). Swift
+# estimates domains in the whole design, so it is checked against the covmat:
+# svyby_covmat.api00_by_stype.se = sqrt(diag(vcov)).
+with_lonely("average", {
+  d <- svydesign(id = ~1, strata = ~stratum, weights = ~pw, data = lonely)
+  b <- svyby(~api00, ~stype, d, svymean, covmat = TRUE)
+  se <- sqrt(diag(vcov(b)))
+  stopifnot(abs(se["E"] / SE(b)[1] - 1) < 1e-12, abs(se["H"] / SE(b)[2] - sqrt(2)) < 1e-12,
+            is.nan(SE(b)[3]), se["M"] == 0)
+  for (g in names(coef(b))) {
+    add(sink, "lonely_average", "svyby_covmat.api00_by_stype.mean", coef(b)[g], group = g)
+    add(sink, "lonely_average", "svyby_covmat.api00_by_stype.se", se[g], group = g)
+  }
+})
 # fpc as counts, C a census stratum (N = 1, n = 1: contributes 0 and counts as a
 # stratum with a contribution), M lonely: average multiplies by 4 / 3. No weights:
 # N_h / n_h from the fpc.

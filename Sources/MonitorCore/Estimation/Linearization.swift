@@ -63,7 +63,7 @@ extension SurveyDesign {
         }
         guard hasFPC, !laterStages.isEmpty else { return v }
         // Weight of each unit's later-stage variance: the product of the sampling fractions above it.
-        var weight = psuStratum.map { samplingFraction[Int($0)] }
+        var weight = psuStratum.map { $0 >= 0 ? samplingFraction[Int($0)] : 0 }
         for (s, stage) in laterStages.enumerated() {
             let later = try stageCovariance(totals: unitTotals(z, k: k, unit: stage.unit, count: stage.unitCount), k: k,
                                             group: stage.parent, sampled: stage.sampled, factor: stage.finiteFactor,
@@ -102,7 +102,7 @@ extension SurveyDesign {
                                  fail: (Int) throws(DesignError) -> Void) throws(DesignError) -> (v: [Double], groups: Int, missing: Int) {
         let groupCount = sampled.count, unitCount = group.count
         var means = [Double](repeating: 0, count: groupCount * k)
-        for c in 0..<unitCount {
+        for c in 0..<unitCount where group[c] >= 0 {
             let h = Int(group[c])
             for j in 0..<k { means[h * k + j] += totals[c * k + j] }
         }
@@ -130,7 +130,7 @@ extension SurveyDesign {
         }
         var v = [Double](repeating: 0, count: k * k)
         var d = [Double](repeating: 0, count: k)
-        for c in 0..<unitCount {
+        for c in 0..<unitCount where group[c] >= 0 {
             let h = Int(group[c])
             let s = scale[h]
             if s == 0 { continue }

@@ -385,8 +385,10 @@ extension SurveyDesign {
         var v = [Double](repeating: 0, count: K * K)
         var P = [Double](repeating: 0, count: K * K), R = [Double](repeating: 0, count: K)
         var mh = [Double](repeating: 0, count: K)
+        var present = 0, missing = 0  // strata, and strata without a contribution (`.average`)
         for st in 0..<strata {
             let nh = psuPerStratum[st], f = finiteFactor[st]
+            if nh > 0 { present += 1 }
             if nh == 0 || f < 1e-7 { continue }
             var scale: Double, centred = true
             if nh > 1 {
@@ -396,6 +398,7 @@ extension SurveyDesign {
                 case .fail: throw .lonelyPSU(stratum: strataLabels[st])
                 case .certainty, .remove: continue
                 case .adjust: scale = f; centred = false
+                case .average: missing += 1; continue
                 }
             }
             for i in P.indices { P[i] = 0 }
@@ -453,6 +456,8 @@ extension SurveyDesign {
                 }
             }
         }
+        // Lonely strata averaged: R onestage's nstrat / nokstrat (`covariance(_:)`, step 3).
+        if missing > 0 { for i in v.indices { v[i] = v[i] * Double(present) / Double(present - missing) } }
         // Inactive domains: their estimates are NaN and their covariance entries 0, as the general path.
         for a in 0..<K { for b in 0..<a { v[a * K + b] = v[b * K + a] } }
         // p above is relative to the domain's shift (the sums are of y − c_d); the estimate is c_d + p.

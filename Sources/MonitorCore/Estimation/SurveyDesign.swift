@@ -8,6 +8,9 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
     case clusterInSeveralStrata(cluster: String, strata: [String])
     case lonelyPSU(stratum: String)
     case lengthMismatch(variable: String, count: Int, rows: Int)
+    case fpcVariesWithinCluster(stage: Int, cluster: String, first: Double, other: Double, row: Int)
+    case lonelyUnit(stage: Int, cluster: String)
+    case stageCountMismatch(clusterStages: Int, fpcStages: Int)
 
     public var description: String {
         switch self {
@@ -22,20 +25,27 @@ public enum DesignError: Error, Sendable, Equatable, CustomStringConvertible {
         case .clusterInSeveralStrata(let cluster, let strata):
             return "cluster \"\(cluster)\" appears in strata \(strata.map { "\"\($0)\"" }.joined(separator: " and ")): clusters must be nested in strata (give each stratum its own cluster ids)"
         case .lonelyPSU(let stratum):
-            return "stratum \"\(stratum)\" has only one primary sampling unit, so its variance cannot be estimated; merge it with a neighbouring stratum or choose a lonely-PSU rule (certainty, remove, adjust)"
+            return "stratum \"\(stratum)\" has only one primary sampling unit, so its variance cannot be estimated; merge it with a neighbouring stratum or choose a lonely-PSU rule (certainty, remove, adjust, average)"
         case .lengthMismatch(let variable, let count, let rows):
             return "\(variable) has \(count) values for \(rows) rows"
+        case .fpcVariesWithinCluster(let stage, let cluster, let first, let other, let row):
+            return "the stage-\(stage) finite population correction must be the same within a stage-\(stage - 1) cluster: cluster \"\(cluster)\" has \(first) and, on data row \(row + 1), \(other)"
+        case .lonelyUnit(let stage, let cluster):
+            return "stage-\(stage - 1) cluster \"\(cluster)\" has only one sampled stage-\(stage) unit and is not a census at that stage, so its stage-\(stage) variance cannot be estimated; choose a lonely-PSU rule (certainty, remove, adjust)"
+        case .stageCountMismatch(let clusterStages, let fpcStages):
+            return "the design has \(max(clusterStages, 1)) sampling stage\(clusterStages > 1 ? "s" : "") but \(fpcStages) finite population correction column\(fpcStages == 1 ? "" : "s"): give one per stage (as R's svydesign(ids=~psu+ssu, fpc=~N1+N2))"
         }
     }
 }
 
-/// A complex sampling design: weights, strata, one-stage clusters, finite population correction,
+/// A complex sampling design: weights, strata, clusters in one or more stages, finite population correction,
 /// and the calibration steps (post-stratification, raking) that produced the final weights.
 ///
-/// Declared as R survey's `svydesign(ids = ~cluster, strata = ~stratum, weights = ~w, fpc = ~N)`, optionally
+/// Declared as R survey's `svydesign(ids = ~psu + ssu, strata = ~stratum, weights = ~w, fpc = ~N1 + N2)`, optionally
 /// followed by `postStratify()` or `rake()` (Lumley 2010, ch. 2-3, 7). Variances are by Taylor linearization
 /// (`Linearization.swift`), with every stratum's primary sampling units (PSUs) treated as sampled with
-/// replacement unless a finite population correction is given.
+/// replacement unless a finite population correction is given; later stages add their variance only with a
+/// finite population correction (R `multistage`).
 public struct SurveyDesign: Sendable {
     /// What to do with a stratum that has a single PSU (R `options(survey.lonely.psu=)`).
     public enum LonelyPSU: String, Sendable, CaseIterable {
@@ -48,6 +58,29 @@ public struct SurveyDesign: Sendable {
         /// The single PSU is centred at the population mean (zero for influence values) rather than
         /// the stratum mean: a conservative contribution.
         case adjust
+        /// The stratum contributes the average of the other strata's contributions: R `onestage` sums the
+        /// strata that have one and multiplies by nstrat / nokstrat (strata / strata with a contribution; a
+        /// census stratum has one, 0). At a later stage, where each cluster is a stratum of its own, R's
+        /// factor is 1/0 and the variance NaN.
+        case average
+    }
+
+    /// A sampling stage after the first (R `svydesign(ids = ~psu + ssu + ...)`): its units are nested in the
+    /// previous stage's units, as R makes them (`interaction` of the ids up to the stage), and the previous
+    /// stage's units are its strata (R: strata[, s] = interaction(strata, ids[, s − 1])).
+    struct Stage: Sendable {
+        /// Unit of each row at this stage, 0..<unitCount.
+        var unit: [Int32]
+        /// The previous stage's unit that each unit lies in, and the unit's label ("83/4958"); the previous
+        /// stage's units' labels.
+        var parent: [Int32]
+        var labels: [String]
+        var parentLabels: [String]
+        var unitCount: Int { parent.count }
+        /// Per previous-stage unit: units sampled in it (n), 1 − n/N and n/N (1 and 0 without an fpc).
+        var sampled: [Int]
+        var finiteFactor: [Double]
+        var fraction: [Double]
     }
 
     /// One adjustment variable of a calibration step: each row's cell (−1 if outside), and the weights
@@ -89,6 +122,10 @@ public struct SurveyDesign: Sendable {
     public let psuPerStratum: [Int]
     /// Per stratum: 1 − f_h = (N_h − n_h) / N_h with a finite population correction, else 1.
     public let finiteFactor: [Double]
+    /// Per stratum: f_h = n_h / N_h with a finite population correction (R's `nPSU / fpc`), else 0.
+    let samplingFraction: [Double]
+    /// Stages 2, 3, ... of a multi-stage cluster sample (empty for one stage).
+    let laterStages: [Stage]
     public private(set) var calibrations: [Calibration]
     /// The sums-based fast path's layout (nil when the design has clusters or several calibration steps).
     private(set) var layout: UnclusteredLayout?
@@ -96,24 +133,48 @@ public struct SurveyDesign: Sendable {
     public let hasStrata: Bool
     public let hasClusters: Bool
     public let hasFPC: Bool
+    /// Number of sampling stages with clusters (0: every row its own PSU).
+    public var clusterStages: Int { hasClusters ? 1 + laterStages.count : 0 }
 
-    /// Declares a design as `svydesign` does.
+    /// Declares a one-stage design as `svydesign` does (see `init(rowCount:weights:strata:stages:fpc:lonelyPSU:)`).
     ///
     /// - Parameters:
-    ///   - weights: sampling weights; without them weights are N_h / n_h from `fpc`, or 1.
-    ///   - strata: stratum of every row (no −1 codes).
     ///   - clusters: PSU of every row (one stage); clusters must be nested in strata.
     ///   - fpc: per row, the population count of PSUs in its stratum (N_h), or the sampling fraction
     ///     n_h / N_h when every value is ≤ 1 (as R reads `fpc`). Constant within a stratum.
     public init(rowCount: Int, weights: [Double]? = nil, strata: Grouping? = nil, clusters: Grouping? = nil,
                 fpc: [Double]? = nil, lonelyPSU: LonelyPSU = .fail) throws(DesignError) {
+        try self.init(rowCount: rowCount, weights: weights, strata: strata, stages: clusters.map { [$0] } ?? [],
+                      fpc: fpc.map { [$0] }, lonelyPSU: lonelyPSU)
+    }
+
+    /// Declares a design as `svydesign(ids = ~c1 + c2 + ..., strata, weights, fpc = ~N1 + N2 + ...)` does.
+    ///
+    /// - Parameters:
+    ///   - weights: sampling weights; without them Π_s N_s / n_s from `fpc` (R `weights.survey_fpc`), or 1.
+    ///   - strata: stratum of every row (no −1 codes); strata at the first stage only.
+    ///   - stages: the clusters of each stage (empty: every row its own PSU). First-stage clusters must be
+    ///     nested in strata; a later stage's clusters are taken within the previous stage's (R's `interaction`),
+    ///     so their labels need only be unique within it.
+    ///   - fpc: one column per stage (one without clusters): per row, the population count of the stage's units
+    ///     in its stratum (stage 1) or in its previous-stage unit (N_s), or the sampling fraction n_s / N_s. As R's
+    ///     `as.fpc`, counts when some value is > 1 (then none may be < 1; a census unit of N = 1 is a count),
+    ///     fractions when every value is ≤ 1. Constant within a stratum (previous-stage unit).
+    public init(rowCount: Int, weights: [Double]? = nil, strata: Grouping? = nil, stages clusterStages: [Grouping],
+                fpc fpcStages: [[Double]]? = nil, lonelyPSU: LonelyPSU = .fail) throws(DesignError) {
         self.rowCount = rowCount
         self.lonelyPSU = lonelyPSU
         calibrations = []
         hasStrata = strata != nil
-        hasClusters = clusters != nil
-        hasFPC = fpc != nil
-        for (name, count) in [("weights", weights?.count), ("strata", strata?.rowCount), ("clusters", clusters?.rowCount), ("fpc", fpc?.count)] {
+        hasClusters = !clusterStages.isEmpty
+        hasFPC = fpcStages != nil
+        if let fpcStages, fpcStages.count != max(clusterStages.count, 1) {
+            throw .stageCountMismatch(clusterStages: clusterStages.count, fpcStages: fpcStages.count)
+        }
+        var lengths: [(String, Int?)] = [("weights", weights?.count), ("strata", strata?.rowCount)]
+        for (s, g) in clusterStages.enumerated() { lengths.append((s == 0 ? "clusters" : "stage-\(s + 1) clusters", g.rowCount)) }
+        for (s, f) in (fpcStages ?? []).enumerated() { lengths.append((s == 0 ? "fpc" : "stage-\(s + 1) fpc", f.count)) }
+        for (name, count) in lengths {
             if let count, count != rowCount { throw .lengthMismatch(variable: name, count: count, rows: rowCount) }
         }
 
@@ -129,7 +190,7 @@ public struct SurveyDesign: Sendable {
         let strataCount = strataLabels.count
 
         // PSUs: each row, or each cluster (which must lie in one stratum).
-        if let clusters {
+        if let clusters = clusterStages.first {
             if let row = clusters.codes.firstIndex(where: { $0 < 0 }) { throw .missingDesignValue(variable: "cluster", row: row) }
             var stratumOfCluster = [Int32](repeating: -1, count: clusters.count)
             for row in 0..<rowCount {
@@ -153,49 +214,130 @@ public struct SurveyDesign: Sendable {
         for h in psuStratum where h >= 0 { perStratum[Int(h)] += 1 }
         psuPerStratum = perStratum
 
-        // Finite population correction: N_h per stratum, checked to be constant and ≥ n_h.
-        var factor = [Double](repeating: 1, count: strataCount)
-        var populationPSUs = [Double](repeating: .nan, count: strataCount)
-        if let fpc {
-            for (row, value) in fpc.enumerated() where !(value > 0 && value.isFinite) {
-                throw .invalidFPC(row: row, value: value, reason: "it must be a positive number (population count of sampling units, or a sampling fraction ≤ 1)")
-            }
-            let asFractions = fpc.allSatisfy { $0 <= 1 }
-            if !asFractions, let row = fpc.firstIndex(where: { $0 <= 1 }) {
-                throw .invalidFPC(row: row, value: fpc[row], reason: "some values are population counts (> 1) and this one a fraction (≤ 1); use one kind")
-            }
-            var seen = [Double](repeating: .nan, count: strataCount)
-            for row in 0..<rowCount {
-                let h = Int(stratum[row])
-                if seen[h].isNaN {
-                    seen[h] = fpc[row]
-                } else if seen[h] != fpc[row] {
-                    throw .fpcVariesWithinStratum(stratum: strataLabels[h], first: seen[h], other: fpc[row], row: row)
+        // Later stages: units within the previous stage's units.
+        var stages: [Stage] = []
+        if clusterStages.count > 1, let first = clusterStages.first {
+            var previous = first.codes, previousLabels = first.labels, previousCount = first.count
+            for (s, clusters) in clusterStages.enumerated().dropFirst() {
+                if let row = clusters.codes.firstIndex(where: { $0 < 0 }) {
+                    throw .missingDesignValue(variable: "stage-\(s + 1) cluster", row: row)
                 }
-            }
-            for h in 0..<strataCount where !seen[h].isNaN {
-                let n = Double(perStratum[h])
-                let N = asFractions ? n / seen[h] : seen[h]
-                if N < n {
-                    let row = stratum.firstIndex(of: Int32(h))!
-                    throw .invalidFPC(row: row, value: seen[h], reason: "stratum \"\(strataLabels[h])\" has \(perStratum[h]) sampled units, more than this population count")
+                var index: [Int: Int32] = [:]
+                var stage = Stage(unit: [Int32](repeating: 0, count: rowCount), parent: [], labels: [], parentLabels: previousLabels, sampled: [],
+                                  finiteFactor: [Double](repeating: 1, count: previousCount),
+                                  fraction: [Double](repeating: 0, count: previousCount))
+                for row in 0..<rowCount {
+                    let p = Int(previous[row]), key = p * clusters.count + Int(clusters.codes[row])
+                    if let u = index[key] {
+                        stage.unit[row] = u
+                    } else {
+                        let u = Int32(stage.parent.count)
+                        index[key] = u
+                        stage.parent.append(Int32(p))
+                        stage.labels.append(previousLabels[p] + "/" + clusters.labels[Int(clusters.codes[row])])
+                        stage.unit[row] = u
+                    }
                 }
-                populationPSUs[h] = N
-                factor[h] = (N - n) / N
+                stage.sampled = [Int](repeating: 0, count: previousCount)
+                for p in stage.parent { stage.sampled[Int(p)] += 1 }
+                previous = stage.unit
+                previousLabels = stage.labels
+                previousCount = stage.unitCount
+                stages.append(stage)
             }
         }
-        finiteFactor = factor
 
-        // Weights: given, from the fpc (N_h / n_h), or 1.
+        // Finite population correction: N per stratum (stage 1) or previous-stage unit (later stages), checked to be
+        // constant and ≥ n.
+        var factor = [Double](repeating: 1, count: strataCount)
+        var fraction = [Double](repeating: 0, count: strataCount)
+        var fpcWeights: [Double]?
+        if let fpcStages {
+            let all = fpcStages.joined()
+            if let value = all.first(where: { !($0 > 0 && $0.isFinite) }) {
+                let (s, row) = Self.position(of: value, in: fpcStages)
+                throw .invalidFPC(row: row, value: value, reason: "it must be a positive number (population count of sampling units, or a sampling fraction ≤ 1)\(s > 0 ? " (stage \(s + 1))" : "")")
+            }
+            // R `as.fpc`: counts when any value is > 1, and then every value must be ≥ 1.
+            let asFractions = !all.contains { $0 > 1 }
+            if !asFractions, let value = all.first(where: { $0 < 1 }) {
+                let (_, row) = Self.position(of: value, in: fpcStages)
+                throw .invalidFPC(row: row, value: value, reason: "some values are population counts (> 1) and this one a fraction (< 1); use one kind")
+            }
+            var w = [Double](repeating: 1, count: rowCount)
+            let strataNames = strataLabels, rowStratum = stratum
+            let first = try Self.population(fpcStages[0], group: rowStratum, sampled: perStratum, asFractions: asFractions,
+                                            label: { "stratum \"\(strataNames[$0])\"" }) { h, a, b, row in
+                .fpcVariesWithinStratum(stratum: strataNames[h], first: a, other: b, row: row)
+            }
+            (factor, fraction) = (first.factor, first.fraction)
+            for row in 0..<rowCount { w[row] = first.N[Int(rowStratum[row])] / Double(perStratum[Int(rowStratum[row])]) }
+            for (s, stage) in stages.enumerated() {
+                let group = s == 0 ? clusterStages[0].codes : stages[s - 1].unit
+                let labels = s == 0 ? clusterStages[0].labels : stages[s - 1].labels
+                let later = try Self.population(fpcStages[s + 1], group: group, sampled: stage.sampled, asFractions: asFractions,
+                                                label: { "cluster \"\(labels[$0])\"" }) { c, a, b, row in
+                    .fpcVariesWithinCluster(stage: s + 2, cluster: labels[c], first: a, other: b, row: row)
+                }
+                stages[s].finiteFactor = later.factor
+                stages[s].fraction = later.fraction
+                for row in 0..<rowCount { w[row] *= later.N[Int(group[row])] / Double(stage.sampled[Int(group[row])]) }
+            }
+            fpcWeights = w
+        }
+        finiteFactor = factor
+        samplingFraction = fraction
+        laterStages = stages
+
+        // Weights: given, from the fpc (Π_s N_s / n_s), or 1.
         if let weights {
             for (row, w) in weights.enumerated() where !(w > 0 && w.isFinite) { throw .invalidWeight(row: row, value: w) }
             self.weights = weights
-        } else if fpc != nil {
-            self.weights = stratum.map { populationPSUs[Int($0)] / Double(perStratum[Int($0)]) }
+        } else if let fpcWeights {
+            self.weights = fpcWeights
         } else {
             self.weights = [Double](repeating: 1, count: rowCount)
         }
         layout = UnclusteredLayout.make(self)
+    }
+
+    /// Stage (0-based) and row of the first occurrence of `value` in the fpc columns.
+    private static func position(of value: Double, in columns: [[Double]]) -> (stage: Int, row: Int) {
+        for (s, column) in columns.enumerated() {
+            if let row = column.firstIndex(where: { $0 == value || ($0.isNaN && value.isNaN) }) { return (s, row) }
+        }
+        return (0, 0)
+    }
+
+    /// One stage's fpc column read per group (a stratum, or a previous-stage unit) as R's `as.fpc`: N = the value
+    /// for counts, n / value for fractions; constant within the group and ≥ n. Returns N, 1 − n/N = (N − n)/N and n/N.
+    private static func population(_ fpc: [Double], group: [Int32], sampled: [Int], asFractions: Bool, label: (Int) -> String,
+                                   varies: (Int, Double, Double, Int) -> DesignError) throws(DesignError)
+        -> (N: [Double], factor: [Double], fraction: [Double]) {
+        let count = sampled.count
+        var seen = [Double](repeating: .nan, count: count)
+        for row in 0..<fpc.count {
+            let g = Int(group[row])
+            if seen[g].isNaN {
+                seen[g] = fpc[row]
+            } else if seen[g] != fpc[row] {
+                throw varies(g, seen[g], fpc[row], row)
+            }
+        }
+        var N = [Double](repeating: .nan, count: count)
+        var factor = [Double](repeating: 1, count: count), fraction = [Double](repeating: 0, count: count)
+        for g in 0..<count where !seen[g].isNaN {
+            let n = Double(sampled[g])
+            let population = asFractions ? n / seen[g] : seen[g]
+            if population < n {
+                let row = group.firstIndex(of: Int32(g))!
+                throw .invalidFPC(row: row, value: seen[g], reason: "\(label(g)) has \(sampled[g]) sampled units, more than this population count")
+            }
+            N[g] = population
+            factor[g] = (population - n) / population
+            fraction[g] = n / population
+        }
+        return (N, factor, fraction)
     }
 
     /// The same sampling design with calibrated final weights and the calibration step recorded, so that
@@ -230,7 +372,12 @@ public struct SurveyDesign: Sendable {
     /// A one-line description in R's terms, e.g. "stratified (5 strata), 400 PSUs, fpc; post-stratified".
     public var summary: String {
         var parts: [String] = []
-        parts.append(hasClusters ? "one-stage cluster sample (\(psuCount) clusters)" : "\(rowCount) independent units")
+        if laterStages.isEmpty {
+            parts.append(hasClusters ? "one-stage cluster sample (\(psuCount) clusters)" : "\(rowCount) independent units")
+        } else {
+            let units = laterStages.enumerated().map { "\($0.element.unitCount) stage-\($0.offset + 2) units" }
+            parts.append("\(clusterStages)-stage cluster sample (\(psuCount) clusters, \(units.joined(separator: ", ")))")
+        }
         if hasStrata { parts.append("\(strataLabels.count) strata") }
         if hasFPC { parts.append("finite population correction") }
         for step in calibrations {

@@ -12,13 +12,15 @@ extension Monitor {
             proportions (0-1) or means; n is the unweighted base, n_eff Kish's effective n. Rows where the variable is \
             missing are outside the domain (R na.rm=TRUE); groups are domains of the full design (R svyby).
 
-            The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one stage), --fpc; then \
-            --cell/--frame post-stratifies (R postStratify), or --scheme weights with a built-in scheme. Without \
-            --weight the weights are N_h/n_h from --fpc, or 1.
+            The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one column per stage, \
+            comma-separated: R ids=~psu+ssu), --fpc (one per stage: R fpc=~N1+N2); then --cell/--frame post-stratifies \
+            (R postStratify), or --scheme weights with a built-in scheme. Without --weight the weights are the product \
+            of N/n over the stages from --fpc, or 1.
 
             Examples:
               monitor estimate data.csv --var bedreiging --by bestuurslaag --weight w0
               monitor estimate data.csv --var ernst --strata cel --fpc N_cel --format md
+              monitor estimate apiclus2.csv --var api00 --cluster dnum,snum --fpc fpc1,fpc2
               monitor estimate data.csv --var aangifte --by geslacht --cell cel --frame frame.csv --weight w0 --ci beta
               monitor estimate data/examples/ambtsdragers-example.csv --survey ambtsdragers --var slachtoffer --by bestuurslaag --scheme ambtsdragers
             """

@@ -192,7 +192,8 @@ struct AnalysisInput {
             switch error {
             case .invalidWeight(let row, let value):
                 return DataError(.design, table.position(row: row, value: "\(value)"), error.description)
-            case .missingDesignValue(_, let row), .invalidFPC(let row, _, _), .fpcVariesWithinStratum(_, _, _, let row):
+            case .missingDesignValue(_, let row), .invalidFPC(let row, _, _), .fpcVariesWithinStratum(_, _, _, let row),
+                 .fpcVariesWithinCluster(_, _, _, _, let row):
                 return DataError(.design, table.position(row: row), error.description)
             default:
                 return DataError(.design, SourcePosition(file: table.source), error.description)
@@ -201,12 +202,13 @@ struct AnalysisInput {
 
         let baseName = options.weight ?? scheme?.0.baseWeight
         let weights = try baseName.map { try numbers($0, what: "weights") }
-        let fpc = try options.fpc.map { try numbers($0, what: "the finite population correction") }
+        // One fpc column per stage (R fpc=~N1+N2), one cluster column per stage (R ids=~psu+ssu).
+        let fpc = options.fpc.isEmpty ? nil : try options.fpc.map { try numbers($0, what: "the finite population correction") }
         let strata = try options.strata.map { Grouping(values: try texts($0)) }
-        let clusters = try options.cluster.map { Grouping(values: try texts($0)) }
+        let stages = try options.clusters.map { Grouping(values: try texts($0)) }
         var design: SurveyDesign
         do {
-            design = try SurveyDesign(rowCount: table.rowCount, weights: weights, strata: strata, clusters: clusters, fpc: fpc,
+            design = try SurveyDesign(rowCount: table.rowCount, weights: weights, strata: strata, stages: stages, fpc: fpc,
                                       lonelyPSU: options.lonelyPSU)
         } catch {
             throw positioned(error)

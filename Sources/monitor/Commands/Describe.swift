@@ -37,10 +37,12 @@ extension Monitor {
             let reader = CSVReader(options: try input.csvOptions(),
                                    progress: Terminal.progress(label: "reading \(source.displayName)", quiet: output.quiet))
             let map = try input.exportMap()
+            let guarded = GuardedPath.data(file) + GuardedPath.map(input) + GuardedPath.codebook(survey ?? map?.survey)
+            try output.check(guarding: guarded)
             guard let survey = survey ?? map?.survey else {
                 if map != nil { throw UsageError("--map needs --survey (or a survey: line in the mapping file)") }
                 let table = try reader.read(source, columns: .all)
-                try output.write(DescribeReport.profile(table, format: format), inputs: [source])
+                try output.write(DescribeReport.profile(table, format: format), guarding: guarded)
                 Terminal.note("\(NumberFormat.grouped(table.rowCount)) data rows read from \(source.displayName)", quiet: output.quiet)
                 return
             }
@@ -49,7 +51,7 @@ extension Monitor {
             // Read every column: unknown ones are reported, codebook ones are checked.
             let table = try reader.read(source, columns: .all)
             let (_, report) = builder.build(table)
-            try output.write(DescribeReport.validation(report, codebook: codebook, table: table, format: format), inputs: [source])
+            try output.write(DescribeReport.validation(report, codebook: codebook, table: table, format: format), guarding: guarded)
             Terminal.note("\(NumberFormat.grouped(report.rows)) data rows read, \(NumberFormat.grouped(report.rows - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected", quiet: output.quiet)
             if !report.isValid { throw report.errors() }
         }

@@ -5,8 +5,8 @@ import Testing
 import Glibc
 #endif
 
-/// Issue 22, items 1 and 3, through the built binary: write errors and closed pipes, `--output` on special files
-/// and never over an input.
+/// Issue 22, items 1, 3 and 8, through the built binary: write errors and closed pipes, `--output` on special
+/// files and never over an input, describe's Markdown on a hostile wide file.
 @Suite("monitor output under hostile conditions")
 struct OutputCommandTests {
     let example = CLI.data("examples/ambtsdragers-example.csv")
@@ -133,5 +133,24 @@ struct OutputCommandTests {
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: frameCopy)) == before)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
+    }
+
+    // MARK: 8. describe's Markdown
+
+    @Test("describe's Markdown caps a cell: 2,000 columns with one 100 KB value stay small")
+    func wideFileProfile() throws {
+        let dir = CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("wide.csv").path
+        let columns = 2_000
+        let header = (0..<columns).map { "c\($0)" }.joined(separator: ",")
+        let row = (0..<columns).map { $0 == 7 ? String(repeating: "x", count: 100_000) : String($0) }.joined(separator: ",")
+        try (header + "\n" + row + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["describe", file, "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.utf8.count < 1_000_000, "\(result.stdout.utf8.count) bytes")
+        #expect(result.stdout.contains(String(repeating: "x", count: 59) + "… (1)"))
+        #expect(!result.stdout.contains(String(repeating: "x", count: 61)))
+        let csv = try CLI.run(["describe", file, "-q", "--format", "csv"])  // machine-readable: the value whole
+        #expect(csv.stdout.contains(String(repeating: "x", count: 100_000)))
     }
 }

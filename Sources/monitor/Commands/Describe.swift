@@ -10,7 +10,9 @@ extension Monitor {
             Without --survey: every column's inferred type, filled and empty counts, distinct values, range and \
             most frequent values (like `xsv stats`). With --survey: checks every variable against the codebook \
             (allowed values, ranges, missing codes, required columns), computes the derived variables, and \
-            lists invalid values with their line numbers; exits 1 if the file is not valid.
+            lists invalid values with their line numbers; exits 1 if the file is not valid. In Markdown a value or \
+            name longer than 60 characters is cut with …, so one long value cannot widen every row of the table; \
+            --format csv keeps every value whole.
 
             Examples:
               monitor describe data/examples/ambtsdragers-example.csv --survey ambtsdragers

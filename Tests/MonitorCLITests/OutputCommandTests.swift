@@ -5,8 +5,8 @@ import Testing
 import Glibc
 #endif
 
-/// Issue 22, items 1, 3 and 8, through the built binary: write errors and closed pipes, `--output` on special
-/// files and never over an input, describe's Markdown on a hostile wide file.
+/// Issue 22, items 1, 3, 8 and 9, through the built binary: write errors and closed pipes, `--output` on special
+/// files and never over an input, describe's Markdown on a hostile wide file, and clearer messages.
 @Suite("monitor output under hostile conditions")
 struct OutputCommandTests {
     let example = CLI.data("examples/ambtsdragers-example.csv")
@@ -152,5 +152,60 @@ struct OutputCommandTests {
         #expect(!result.stdout.contains(String(repeating: "x", count: 61)))
         let csv = try CLI.run(["describe", file, "-q", "--format", "csv"])  // machine-readable: the value whole
         #expect(csv.stdout.contains(String(repeating: "x", count: 100_000)))
+    }
+
+    // MARK: 9. messages
+
+    @Test("a header-only file is an error for estimate (no rows, exit 1), not an estimate with df -1")
+    func headerOnly() throws {
+        let dir = CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("header.csv").path
+        try "a,b\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["estimate", file, "--var", "a"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("header.csv, line 1: no rows"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--specs naming no folder says the folder does not exist")
+    func missingSpecs() throws {
+        let result = try CLI.run(["tables", example, "--specs", "/nonexistent-monitor-specs"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent-monitor-specs: the folder of table specifications does not exist"), "\(result.stderr)")
+    }
+
+    @Test("an empty --output path is a usage error that says so")
+    func emptyOutput() throws {
+        let (_, file) = try oneRow()
+        for arguments in [["describe", file], ["tables", example, "--table", "2.2"], ["weigh", example]] {
+            let result = try CLI.run(arguments + ["-o", ""])
+            #expect(result.status == 2, "\(arguments[0])")
+            #expect(result.stderr.contains("the output path is empty"), "\(arguments[0]): \(result.stderr)")
+        }
+    }
+
+    @Test("--alpha is checked the same in tables, report and test", arguments: ["5", "inf", "nan", "0", "1", "-0.05"])
+    func alpha(value: String) throws {
+        for arguments in [["tables", example, "--table", "2.2"], ["report", example, "--table", "2.2"],
+                          ["test", fixture, "--var", "bedreiging", "--by", "geslacht"]] {
+            let result = try CLI.run(arguments + ["--alpha=\(value)"])  // = keeps -0.05 a value
+            #expect(result.status == 2, "\(arguments[0]) --alpha \(value)")
+            #expect(result.stderr.contains("--alpha must be a number between 0 and 1 (exclusive)"), "\(arguments[0]): \(result.stderr)")
+        }
+    }
+
+    @Test("a column name in the wrong case gets a hint, not silent renaming")
+    func caseHint() throws {
+        let dir = CLI.temporaryDirectory()
+        let file = dir.appendingPathComponent("upper.csv").path
+        var lines = try String(contentsOfFile: example, encoding: .utf8).components(separatedBy: "\n")
+        lines[0] = lines[0].replacingOccurrences(of: "dader_anders", with: "DADER_ANDERS")
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let tables = try CLI.run(["tables", file, "--survey", "ambtsdragers", "-q"])
+        #expect(tables.status == 1)
+        #expect(tables.stderr.contains("the data have no variable dader_anders (the file has a column \"DADER_ANDERS\": names are case-sensitive"),
+                "\(tables.stderr)")
+        let estimate = try CLI.run(["estimate", file, "--survey", "ambtsdragers", "--var", "dader_anders"])
+        #expect(estimate.status == 1 && estimate.stderr.contains("the file has a column \"DADER_ANDERS\""), "\(estimate.stderr)")
     }
 }

@@ -89,7 +89,12 @@ public enum DescribeReport {
                 text += "\nColumns not in the codebook (read, not checked): " + report.unknownColumns.map { clipped($0) }.joined(separator: ", ") + "\n"
             }
             let absent = report.variables.filter { !$0.present && !$0.derived }.map(\.name)
-            if !absent.isEmpty { text += "\nCodebook variables not in the file: " + absent.joined(separator: ", ") + "\n" }
+            if !absent.isEmpty {
+                text += "\nCodebook variables not in the file: " + absent.joined(separator: ", ") + "\n"
+                for name in absent {
+                    if let hint = NameHint.hint(for: name, among: report.unknownColumns) { text += "- \(name): \(hint)\n" }
+                }
+            }
             if !report.isValid {
                 text += "\n## Problems\n\n"
                 for name in report.missingRequired { text += "- required column \"\(name)\" is missing\n" }

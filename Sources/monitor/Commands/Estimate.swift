@@ -40,7 +40,7 @@ extension Monitor {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if !(level > 0 && level < 1) { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
+            try OptionChecks.level(level)
         }
 
         var guarded: [GuardedPath] { GuardedPath.analysis(file: file, analysis: analysis, design: design, input: input) }

@@ -47,7 +47,7 @@ extension Monitor {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be between 0 and 1, e.g. 0.05") }
+            try OptionChecks.alpha(alpha)
             if analysis.by == nil && previous == nil { throw ValidationError("give --by (groups to compare) or --previous (a published figure)") }
             _ = try previousFigure()
         }

@@ -112,6 +112,7 @@ extension Monitor {
             let exportNames = needed.map { map?.exportName(for: $0, header: rawHeader) ?? $0 }
             var table = try reader.read(source, columns: candidates.count == 1 ? .required(exportNames) : .named(exportNames, required: []))
             table.source = displayName
+            try table.requireRows()
             var values: [String: [String]] = [:]
             for (name, export) in zip(needed, exportNames) {
                 guard let column = table.column(named: export) else { continue }

@@ -257,16 +257,14 @@ extension Monitor {
 
         func spoolStandardInput() throws -> String {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-stdin-\(getpid()).csv").path
-            FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw DataError(.io, SourcePosition(file: "<stdin>"), "cannot buffer standard input in \(path)")
-            }
+            // The output writer: a full temporary folder is a message (not a crash), and a half copy is removed.
+            let copy = try OutputWriter(path: path, option: "the copy of standard input")
             while true {
                 let data = FileHandle.standardInput.readData(ofLength: 1 << 22)
                 if data.isEmpty { break }
-                handle.write(data)
+                try copy.write(data)
             }
-            try handle.close()
+            try copy.commit()
             return path
         }
     }

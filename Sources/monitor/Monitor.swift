@@ -43,6 +43,9 @@ struct Monitor: ParsableCommand {
         // threshold kept them in the heap (peak 155 instead of 180 MiB on the 1M-row benchmark, same time).
         _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD, malloc.h */, 1 << 22)
         #endif
+        // A closed pipe (`monitor tables | head -1`) is the write error EPIPE, not a signal: the command unwinds
+        // (temporary files removed) and ends quietly (OutputError.closedPipe below).
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -55,11 +58,23 @@ struct Monitor: ParsableCommand {
         } catch let error as UsageError {
             Terminal.error(error.message)
             Foundation.exit(2)
+        } catch OutputError.closedPipe {
+            Foundation.exit(0)
+        } catch let error as OutputError {
+            Terminal.error(error.message)
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                // --help, --version: to standard output, through the same writer (a full disk is exit 1, a closed pipe quiet).
+                do {
+                    if !message.isEmpty { try OutputWriter.write(Data((message + "\n").utf8), to: nil, guarding: []) }
+                } catch OutputError.closedPipe {
+                } catch {
+                    Terminal.error((error as? OutputError)?.message ?? "\(error)")
+                    Foundation.exit(1)
+                }
                 Foundation.exit(0)
             }
             if !message.isEmpty { Terminal.write(message + "\n") }

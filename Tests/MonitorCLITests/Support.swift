@@ -27,13 +27,14 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Result {
+    /// With `standardOutput`, the command writes there (e.g. /dev/full) and `stdout` of the result is empty.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, standardOutput: FileHandle? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = standardOutput ?? out
         process.standardError = err
         let input = Pipe()
         process.standardInput = input
@@ -49,6 +50,7 @@ enum CLI {
             errBox.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
+        if standardOutput != nil { try out.fileHandleForWriting.close() }  // nothing comes: end of file at once
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         let errData = errBox.data

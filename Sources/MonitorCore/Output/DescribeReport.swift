@@ -9,6 +9,16 @@ public enum DescribeReport {
         return parts.joined(separator: ", ")
     }
 
+    /// The most characters of a value or name in a Markdown cell: a table pads every cell of a column to the
+    /// longest one, so a single 100 KB value in a wide file would make hundreds of megabytes of spaces.
+    public static let cellWidth = 60
+
+    /// `text` cut to `cellWidth` characters, the cut marked with `…` (the CSV format keeps every value whole).
+    static func clipped(_ text: String, to width: Int = cellWidth) -> String {
+        guard text.utf8.count > width, text.count > width else { return text }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
     /// A profile of every column of any CSV file.
     public static func profile(_ table: RawTable, format: Format) -> String {
         let profiles = table.columns.map { ColumnProfile.profile($0, decimalComma: table.dialect.decimalComma) }
@@ -26,10 +36,10 @@ public enum DescribeReport {
             var md = MarkdownTable(headers: ["#", "column", "type", "filled", "empty", "distinct", "min", "max", "mean", "most frequent"],
                                    alignments: [.right, .left, .left, .right, .right, .right, .right, .right, .right, .left])
             for p in profiles {
-                md.add([String(p.position), p.name, p.type.rawValue, NumberFormat.grouped(p.filled), NumberFormat.grouped(p.empty),
+                md.add([String(p.position), clipped(p.name), p.type.rawValue, NumberFormat.grouped(p.filled), NumberFormat.grouped(p.empty),
                         NumberFormat.grouped(p.distinct), number(p.minimum), number(p.maximum),
                         p.mean.map { NumberFormat.fixed($0, 3) } ?? "",
-                        p.top.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")])
+                        p.top.map { "\(clipped($0.value)) (\($0.count))" }.joined(separator: ", ")])
             }
             return """
             # \(table.source)
@@ -58,8 +68,8 @@ public enum DescribeReport {
                                        alignments: [.left, .left, .right, .left, .right, .left])
                 for v in variables {
                     let missing = v.missing.map { "\($0.code.isEmpty ? "leeg" : $0.code) \(NumberFormat.grouped($0.count))" }.joined(separator: ", ")
-                    md.add([v.name, typeLabel(v, codebook: codebook), v.present ? NumberFormat.grouped(v.filled) : "absent", missing,
-                            v.invalid > 0 ? NumberFormat.grouped(v.invalid) : "", valueSummary(v)])
+                    md.add([clipped(v.name), typeLabel(v, codebook: codebook), v.present ? NumberFormat.grouped(v.filled) : "absent", missing,
+                            v.invalid > 0 ? NumberFormat.grouped(v.invalid) : "", valueSummary(v, clip: true)])
                 }
                 return md.render()
             }
@@ -76,15 +86,20 @@ public enum DescribeReport {
             let derived = report.variables.filter(\.derived)
             if !derived.isEmpty { text += "\n## Derived variables\n\n" + variableTable(derived) }
             if !report.unknownColumns.isEmpty {
-                text += "\nColumns not in the codebook (read, not checked): " + report.unknownColumns.joined(separator: ", ") + "\n"
+                text += "\nColumns not in the codebook (read, not checked): " + report.unknownColumns.map { clipped($0) }.joined(separator: ", ") + "\n"
             }
             let absent = report.variables.filter { !$0.present && !$0.derived }.map(\.name)
-            if !absent.isEmpty { text += "\nCodebook variables not in the file: " + absent.joined(separator: ", ") + "\n" }
+            if !absent.isEmpty {
+                text += "\nCodebook variables not in the file: " + absent.joined(separator: ", ") + "\n"
+                for name in absent {
+                    if let hint = NameHint.hint(for: name, among: report.unknownColumns) { text += "- \(name): \(hint)\n" }
+                }
+            }
             if !report.isValid {
                 text += "\n## Problems\n\n"
                 for name in report.missingRequired { text += "- required column \"\(name)\" is missing\n" }
                 for v in report.variables where v.invalid > 0 {
-                    let lines = v.invalidExamples.map { "line \($0.line) (\"\($0.value)\")" }.joined(separator: ", ")
+                    let lines = v.invalidExamples.map { "line \($0.line) (\"\(clipped($0.value))\")" }.joined(separator: ", ")
                     text += "- \(v.name): \(NumberFormat.grouped(v.invalid)) invalid value\(v.invalid == 1 ? "" : "s"), first at \(lines)\n"
                 }
             }
@@ -99,12 +114,12 @@ public enum DescribeReport {
         return v.type.rawValue
     }
 
-    static func valueSummary(_ v: VariableSummary) -> String {
+    static func valueSummary(_ v: VariableSummary, clip: Bool = false) -> String {
         if v.type == .numeric {
             guard let lo = v.minimum, let hi = v.maximum, let mean = v.mean else { return "" }
             return "min \(NumberFormat.exact(lo)), mean \(NumberFormat.fixed(mean, 2)), max \(NumberFormat.exact(hi))"
         }
-        let shown = v.values.prefix(8).map { "\($0.code) \(NumberFormat.grouped($0.count))" }
+        let shown = v.values.prefix(8).map { "\(clip ? clipped($0.code) : $0.code) \(NumberFormat.grouped($0.count))" }
         return shown.joined(separator: ", ") + (v.values.count > 8 ? ", ..." : "")
     }
 }

@@ -75,6 +75,8 @@ public struct TableEngine: Sendable {
     public var codebook: Codebook
     public var thresholds: ReportingThresholds
     public var alpha: Double
+    /// The header of the file the dataset was built from (for a hint when a table's variable is missing).
+    public var fileColumns: [String] = []
 
     public init(dataset: Dataset, design: SurveyDesign, codebook: Codebook, thresholds: ReportingThresholds = ReportingThresholds(),
                 alpha: Double = 0.05) {
@@ -213,9 +215,15 @@ public struct TableEngine: Sendable {
         }
     }
 
+    /// The data lack a variable a table needs: say so, with the file's column it probably is.
+    func missingVariable(_ name: String) -> DataError {
+        let hint = NameHint.hint(for: name, among: fileColumns).map { " (\($0))" } ?? ""
+        return DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(name)\(hint)")
+    }
+
     func valueTable(_ name: String) throws -> ValueTable {
         guard let column = dataset[name] else {
-            throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(name)")
+            throw missingVariable(name)
         }
         var values: [String], index: ValueTable.Index
         switch column {
@@ -263,7 +271,7 @@ public struct TableEngine: Sendable {
     /// The row's outcome restricted to the base, the levels it shows, and whether it is a percentage or a mean.
     func outcome(_ row: TableSpec.Row, inBase: [Bool]) throws -> (Outcome, [String], TableSpec.Statistic) {
         guard let column = dataset[row.variable] else {
-            throw DataError(.spec, SourcePosition(file: dataset.source), "the data have no variable \(row.variable)")
+            throw missingVariable(row.variable)
         }
         let excluded = Set(row.exclude ?? [])
         if case .numeric(let y) = column {

@@ -122,12 +122,19 @@ public struct TableSpec: Codable, Sendable, Equatable {
 
     /// Every specification (*.yaml) in a folder and its subfolders, in report order.
     public static func loadAll(directory: String) throws -> [TableSpec] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
-            throw DataError(.spec, SourcePosition(file: directory), "no such folder of table specifications")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw DataError(.io, SourcePosition(file: directory), "the folder of table specifications does not exist")
+        }
+        guard isDirectory.boolValue, let enumerator = FileManager.default.enumerator(atPath: directory) else {
+            throw DataError(.io, SourcePosition(file: directory), "is not a folder: table specifications are read from a folder of .yaml files")
         }
         var specs: [TableSpec] = []
         for case let relative as String in enumerator where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
             specs.append(try load(path: directory + "/" + relative))
+        }
+        if specs.isEmpty {
+            throw DataError(.spec, SourcePosition(file: directory), "the folder holds no table specifications (.yaml files)")
         }
         return specs.sorted(by: reportOrder)
     }

@@ -42,10 +42,13 @@ extension Monitor {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if !(level > 0 && level < 1) { throw ValidationError("--level must be between 0 and 1, e.g. 0.95") }
+            try OptionChecks.level(level)
         }
 
+        var guarded: [GuardedPath] { GuardedPath.analysis(file: file, analysis: analysis, design: design, input: input) }
+
         func run() throws {
+            try output.check(guarding: guarded)
             let (data, outcome, groups) = try AnalysisInput.load(file: file, analysis: analysis, designOptions: design, input: input, quiet: output.quiet)
             let options = EstimationOptions(interval: ci, level: level, thresholds: analysis.thresholds)
             let rows: [EstimateRow]
@@ -56,7 +59,7 @@ extension Monitor {
             }
             let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.rDescription): \(data.design.summary)",
                                                   interval: ci, level: level)
-            try output.write(text, inputs: [InputSource(argument: file)])
+            try output.write(text, guarding: guarded)
             let used = (0..<data.design.rowCount).filter { outcome.isObserved($0) }.count
             Terminal.note("\(NumberFormat.grouped(data.table.rowCount)) rows read, \(NumberFormat.grouped(used)) with \(analysis.variable) observed, 0 rejected; \(data.design.summary)", quiet: output.quiet)
         }

@@ -44,13 +44,10 @@ extension Monitor {
         @Option(help: ArgumentHelp("The page's title.", valueName: "text"))
         var title: String = "Monitor Integriteit en Veiligheid 2024: tabellen en figuren"
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the HTML to this file (atomically) instead of standard output.", valueName: "file"))
-        var output: String?
-
-        @Flag(name: [.short, .long], help: "Print no notes or progress on standard error.")
-        var quiet = false
-
         @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        var quiet: Bool { output.quiet }
 
         func validate() throws {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
@@ -60,21 +57,22 @@ extension Monitor {
         }
 
         func run() throws {
-            let output = self.output.fileTarget  // `-`: standard output
-            let catalogue = try TableSpec.loadAll(directory: specs ?? BundledData.path("tables"))
+            let specsFolder = try specs ?? BundledData.path("tables")
+            let catalogue = try TableSpec.loadAll(directory: specsFolder)
+            let guarded = GuardedPath.tables(file: file, survey: survey, specs: specs, folder: specsFolder, catalogue: catalogue,
+                                             scheme: analysis.scheme, input: input)
             let selected = catalogue.filter { spec in
                 if let survey, spec.survey != survey { return false }
                 if family != "all" && spec.family.rawValue != family { return false }
                 return tables.isEmpty || tables.contains { $0 == spec.id || $0 == spec.key || $0 == spec.name }
             }
             guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
+            try output.check(guarding: guarded)  // a refused target fails before the work
 
             let thresholds = analysis.thresholds
             var computed: [ComputedTable] = []
-            var inputs: [InputSource] = []
             var sourceLines: [String] = []
             for (surveyName, source, shownName) in try sources(selected) {
-                inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
@@ -89,12 +87,8 @@ extension Monitor {
             }
             let options = HTMLReport.Options(title: title, wave: "2024", thresholds: thresholds, alpha: analysis.alpha, sources: sourceLines)
             let html = HTMLReport.render(computed, options: options)
-            if let output {
-                try AtomicFile.write(Data(html.utf8), to: output, protecting: inputs)
-                Terminal.note("wrote \(computed.count) tables to \(output)", quiet: quiet)
-            } else {
-                FileHandle.standardOutput.write(Data(html.utf8))
-            }
+            try output.write(html, guarding: guarded)
+            if let path = output.path { Terminal.note("wrote \(computed.count) tables to \(path)", quiet: quiet) }
         }
 
         /// The respondent file of each survey with the name the page shows for it: the given file (its survey

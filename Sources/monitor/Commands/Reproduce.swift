@@ -40,31 +40,36 @@ extension Monitor {
         @Flag(help: "List only the figures and statements that are not reproduced or held.")
         var failuresOnly = false
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically).", valueName: "file"))
-        var output: String?
-
-        @Flag(name: [.short, .long], help: "Print no notes on standard error.")
-        var quiet = false
-
         @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        var quiet: Bool { output.quiet }
 
         func validate() throws {
             if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
         }
 
         func run() throws {
-            let output = self.output.fileTarget  // `-`: standard output
-            let published = try PublishedData.load(directory: BundledData.path("published"))
-            let catalogue = try TableSpec.loadAll(directory: BundledData.path("tables"))
+            let publishedFolder = try BundledData.path("published"), tablesFolder = try BundledData.path("tables")
+            let published = try PublishedData.load(directory: publishedFolder)
+            let catalogue = try TableSpec.loadAll(directory: tablesFolder)
+            // Everything reproduce reads: the respondent files, the catalogue, the published figures, map, codebooks, schemes.
+            var guarded = GuardedPath.specs(tablesFolder, option: "the bundled catalogue", specs: catalogue) + GuardedPath.map(input)
+            for name in ["ambtsdragers", "medewerkers"] where survey == nil || survey == name {
+                let given = name == "ambtsdragers" ? ambtsdragers : medewerkers
+                guarded += GuardedPath.data(try given ?? BundledData.respondentFile(survey: name), name: given == nil ? "the bundled data" : "--\(name)")
+                guarded += GuardedPath.codebook(name) + GuardedPath.scheme(name, option: "the bundled scheme")
+            }
+            let publishedFiles = (try? FileManager.default.contentsOfDirectory(atPath: publishedFolder)) ?? []
+            guarded += publishedFiles.sorted().map { GuardedPath("the published figures", publishedFolder + "/" + $0) }
+            try output.check(guarding: guarded)  // a refused target fails before the work
             var figures: [FigureCheck] = []
             var statements: [StatementCheck] = []
             var sources: [String] = []
-            var inputs: [InputSource] = []
             for name in ["ambtsdragers", "medewerkers"] where survey == nil || survey == name {
                 let given = name == "ambtsdragers" ? ambtsdragers : medewerkers
                 let path = try given ?? BundledData.respondentFile(survey: name)
                 let source = InputSource(argument: path)
-                inputs.append(source)
                 sources.append(given ?? "data/" + URL(fileURLWithPath: path).lastPathComponent)
                 // No suppression: the report prints figures of groups below 10 respondents (e.g. 6 CdK).
                 let loaded = try SurveyTables.load(survey: name, source: source, input: input, weight: nil, scheme: nil,
@@ -84,13 +89,9 @@ extension Monitor {
                 report.statements = report.statements.filter { $0.status != .held }
             }
             let text = format.map { report.render($0) } ?? listing(report)
-            if let output {
-                try AtomicFile.write(Data(text.utf8), to: output, protecting: inputs)
-                Terminal.note("wrote \(output)", quiet: quiet)
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-            if format != nil || output != nil { Terminal.write(summary + "\n") }
+            try output.write(text, guarding: guarded)
+            if let path = output.path { Terminal.note("wrote \(path)", quiet: quiet) }
+            if format != nil || output.path != nil { Terminal.write(summary + "\n") }
             if failures > 0 {
                 throw DataError(.invalidValue, SourcePosition(file: sources.joined(separator: ", ")),
                                 "\(failures) published figures or explicit statements are not reproduced and not documented as irreconcilable")

@@ -94,15 +94,15 @@ extension Monitor {
         @Option(help: ArgumentHelp("Append this many attitude items (Likert 1-5) after the codebook's columns.", valueName: "k"))
         var attitudeItems: Int = 0
 
-        @Option(name: [.short, .long], help: ArgumentHelp("The respondent file to write (atomically).", valueName: "file"))
-        var output: String
+        @OptionGroup var outputOptions: OutputOptions
 
-        @Flag(name: [.short, .long], help: "Print no progress or summary on standard error.")
-        var quiet = false
+        /// The respondent file to write (required: synth always writes a file).
+        var output: String { outputOptions.path ?? "" }
+        var quiet: Bool { outputOptions.quiet }
 
         func validate() throws {
             if !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
-            if output == "-" { throw ValidationError("--output: synth writes a file (renamed into place at the end); give its name, not -") }
+            if outputOptions.path == nil { throw ValidationError("--output: synth writes a file (renamed into place at the end); give its name, not - or nothing") }
             if let n, n < 1 { throw ValidationError("--n must be positive") }
             if iterations < 0 { throw ValidationError("--iterations must be 0 or more") }
             if attitudeItems < 0 || attitudeItems > 9_999 { throw ValidationError("--attitude-items must be between 0 and 9999") }
@@ -134,17 +134,18 @@ extension Monitor {
             let model = try SynthesisModel.load(path: try BundledData.path("synthesis/\(survey).yaml"))
             var synthesizer = try Synthesizer(codebook: codebook, model: model, seed: seed)
             let total = n ?? model.n
-            let protected = start.map { [InputSource.file($0)] } ?? []
-            _ = try AtomicFile.checkTarget(output, protecting: protected)  // a bad target fails now, not after the calibration
+            let guarded = GuardedPath.files(start.map { [$0] } ?? [], option: "--start") + GuardedPath.codebook(survey)
+                + GuardedPath.scheme(survey, option: "the bundled scheme")
+                + ((try? BundledData.path("synthesis/\(survey).yaml")).map { [GuardedPath("the synthesis model", $0)] } ?? [])
+            try outputOptions.check(guarding: guarded)  // a bad target fails now, not after the calibration
             var encoder = synthesizer.csvEncoder(total: total, attitudeItems: attitudeItems, seed: seed)
             let interactive = !quiet && Terminal.stderrIsTerminal
             var bar = ProgressBar(label: "writing \(survey)", total: total, enabled: interactive)
 
             /// Streams the rows `produce` hands over into the output (atomically), with the progress bar.
             func writeRows(_ produce: (_ row: (Int, [UInt16]) throws -> Void) throws -> Void) throws {
-                var file = try StreamingFile(path: output, protecting: protected)
-                defer { file.discard() }
-                try file.write(encoder.headerBytes())
+                let file = try outputOptions.writer(guarding: guarded)
+                try file.write(Data(encoder.headerBytes()))
                 try produce { i, record in
                     encoder.append(record, index: i, to: &file.buffer)
                     try file.flushIfFull()
@@ -228,68 +229,6 @@ extension Monitor {
             try writeRows { row in for (i, record) in synthesizer.records.enumerated() { try row(i, record) } }
             Terminal.note("wrote \(output) (\(NumberFormat.grouped(count)) rows, \(encoder.header.count) columns; synthetic data)", quiet: quiet)
         }
-    }
-}
-
-/// An output file written in chunks to a temporary file beside the target and renamed into place by `commit`
-/// (so a reader never sees a half-written file); `discard` removes the temporary file if `commit` was not reached.
-private struct StreamingFile {
-    let path: String
-    let target: String
-    let temporary: String
-    var handle: UnsafeMutablePointer<FILE>?
-    var buffer: [UInt8] = []
-    static let chunk = 1 << 20
-
-    init(path: String, protecting inputs: [InputSource]) throws {
-        self.path = path
-        target = try AtomicFile.checkTarget(path, protecting: inputs)
-        let url = URL(fileURLWithPath: target)
-        temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
-        guard let handle = fopen(temporary, "wb") else {
-            throw DataError(.io, SourcePosition(file: path), "cannot write to \(url.deletingLastPathComponent().path): \(String(cString: strerror(errno)))")
-        }
-        self.handle = handle
-        buffer.reserveCapacity(Self.chunk + 64 * 1024)
-    }
-
-    mutating func write(_ bytes: [UInt8]) throws {
-        buffer += bytes
-        try flushIfFull()
-    }
-
-    @inline(__always) mutating func flushIfFull() throws {
-        if buffer.count >= Self.chunk { try flush() }
-    }
-
-    mutating func flush() throws {
-        guard let handle, !buffer.isEmpty else { return }
-        let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        guard written == buffer.count else {
-            throw DataError(.io, SourcePosition(file: path), "cannot write: \(String(cString: strerror(errno)))")
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    mutating func commit() throws {
-        try flush()
-        guard let handle else { return }
-        self.handle = nil
-        if fclose(handle) != 0 {
-            throw DataError(.io, SourcePosition(file: path), "cannot write: \(String(cString: strerror(errno)))")
-        }
-        if rename(temporary, target) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw DataError(.io, SourcePosition(file: path), "cannot replace the file: \(reason)")
-        }
-    }
-
-    mutating func discard() {
-        guard let handle else { return }
-        fclose(handle)
-        unlink(temporary)
-        self.handle = nil
     }
 }
 

@@ -55,42 +55,41 @@ extension Monitor {
 
         @OptionGroup var analysis: TableAnalysisOptions
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file, or to this folder one file per table (atomically).", valueName: "path"))
-        var output: String?
-
-        @Flag(name: [.short, .long], help: "Print no notes or progress on standard error.")
-        var quiet = false
-
         @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        var quiet: Bool { output.quiet }
 
         func validate() throws {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
-            if format == .xlsx && output.fileTarget == nil && isatty(1) != 0 {
+            if format == .xlsx && output.path == nil && isatty(1) != 0 {
                 throw ValidationError("--format xlsx writes a binary file: use --output FILE.xlsx (or redirect standard output)")
             }
         }
 
         func run() throws {
-            let catalogue = try TableSpec.loadAll(directory: specs ?? BundledData.path("tables"))
+            let specsFolder = try specs ?? BundledData.path("tables")
+            let catalogue = try TableSpec.loadAll(directory: specsFolder)
             let selected = catalogue.filter(matches)
+            let guarded = GuardedPath.tables(file: file, survey: survey, specs: specs, folder: specsFolder, catalogue: catalogue,
+                                             scheme: analysis.scheme, input: input)
             if list {
                 var md = MarkdownTable(headers: ["table", "survey", "family", "title", "basis", "rows", "columns"])
                 for s in selected {
                     md.add([s.name, s.survey, s.family.rawValue, s.title, s.base.label, s.rows.map(\.variable).joined(separator: ", "),
                             s.columns.map { $0.by ?? "totaal" }.joined(separator: ", ")])
                 }
-                FileHandle.standardOutput.write(Data((md.render() + "\n\(selected.count) tables\n").utf8))
+                try output.write(md.render() + "\n\(selected.count) tables\n", guarding: guarded)
                 return
             }
             guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
 
+            if !isFolder(output.path) { try output.check(guarding: guarded) }  // a refused target fails before the work
             var computed: [ComputedTable] = []
-            var inputs: [InputSource] = []
             for (surveyName, source) in try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input) {
-                inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
@@ -100,7 +99,7 @@ extension Monitor {
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             let options = TableReport.Options(wide: wide, excel: excel, wave: "2024")
-            try write(computed, options: options, inputs: inputs)
+            try write(computed, options: options, guarding: guarded)
         }
 
         func matches(_ spec: TableSpec) -> Bool {
@@ -110,9 +109,15 @@ extension Monitor {
             return true
         }
 
-        /// The respondent file of each survey: the given one (its survey from --survey or its columns), or the bundled ones.
-        func write(_ computed: [ComputedTable], options: TableReport.Options, inputs: [InputSource]) throws {
-            let output = self.output.fileTarget  // `-`: standard output
+        /// Whether `--output` names a folder (one file per table): it ends in `/` or is an existing folder.
+        func isFolder(_ path: String?) -> Bool {
+            guard let path else { return false }
+            var isDirectory: ObjCBool = false
+            return path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        }
+
+        /// Writes the tables to standard output, one file, or a folder with one file per table.
+        func write(_ computed: [ComputedTable], options: TableReport.Options, guarding guarded: [GuardedPath]) throws {
             let thresholds = analysis.thresholds
             /// The bytes of some tables in the chosen format.
             func render(_ tables: [ComputedTable]) throws -> Data {
@@ -121,23 +126,20 @@ extension Monitor {
                 }
                 return Data(TableReport.render(tables, format: textFormat, options: options).utf8)
             }
-            var isDirectory: ObjCBool = false
-            if let output, output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            if let folder = output.path, isFolder(folder) {
+                for other in guarded where OutputWriter.resolve(other.path) == OutputWriter.resolve(folder) {
+                    throw UsageError("--output \(folder) is also \(other.option) \(other.path): refusing to overwrite the input: write the tables to another folder")
+                }
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 let ext = format == .md ? "md" : format.rawValue
                 for table in computed {
-                    let path = URL(fileURLWithPath: output).appendingPathComponent("\(table.spec.survey)-\(table.spec.key).\(ext)").path
-                    try AtomicFile.write(try render([table]), to: path, protecting: inputs)
+                    let path = URL(fileURLWithPath: folder).appendingPathComponent("\(table.spec.survey)-\(table.spec.key).\(ext)").path
+                    try OutputWriter.write(try render([table]), to: path, guarding: guarded)
                 }
-                Terminal.note("wrote \(computed.count) tables to \(output)", quiet: quiet)
+                Terminal.note("wrote \(computed.count) tables to \(folder)", quiet: quiet)
                 return
             }
-            let bytes = try render(computed)
-            if let output {
-                try AtomicFile.write(bytes, to: output, protecting: inputs)
-            } else {
-                FileHandle.standardOutput.write(bytes)
-            }
+            try output.write(try render(computed), guarding: guarded)
         }
     }
 }

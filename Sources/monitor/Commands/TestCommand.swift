@@ -47,7 +47,7 @@ extension Monitor {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must be between 0 and 1, e.g. 0.05") }
+            try OptionChecks.alpha(alpha)
             if analysis.by == nil && previous == nil { throw ValidationError("give --by (groups to compare) or --previous (a published figure)") }
             _ = try previousFigure()
         }
@@ -61,7 +61,10 @@ extension Monitor {
             return PublishedFigure(label: parts.count == 3 ? parts[2] : "previous", proportion: p, n: n)
         }
 
+        var guarded: [GuardedPath] { GuardedPath.analysis(file: file, analysis: analysis, design: design, input: input) }
+
         func run() throws {
+            try output.check(guarding: guarded)
             let (data, outcome, groups) = try AnalysisInput.load(file: file, analysis: analysis, designOptions: design, input: input, quiet: output.quiet)
             var comparisons: [Comparison] = []
             var chiSquare: [RaoScottTest] = []
@@ -96,7 +99,7 @@ extension Monitor {
             }
             let text = EstimationReport.tests(comparisons, chiSquare: chiSquare, format: analysis.format,
                                               design: "\(design.rDescription): \(data.design.summary)", alpha: alpha)
-            try output.write(text, inputs: [InputSource(argument: file)])
+            try output.write(text, guarding: guarded)
         }
 
         /// The outcome as categories for the chi-square: its categories, or 0/1 as two.

@@ -61,9 +61,31 @@ extension Monitor {
             if cell != nil && frame == nil || frame != nil && cell == nil { throw ValidationError("--cell and --frame go together") }
             if scheme != nil && (cell != nil || !margin.isEmpty) { throw ValidationError("use --scheme or --cell/--frame or --margin, not both") }
             if cell != nil && !margin.isEmpty { throw ValidationError("use --cell/--frame (post-stratification) or --margin (raking), not both") }
+            if report?.isEmpty == true { throw ValidationError("--report: the output path is empty: give a file name, or - for standard output") }
+            if report == "-" && output.path == nil { throw ValidationError("--report - and the weighted rows would both go to standard output: give --output FILE or --report FILE") }
+        }
+
+        /// The files weigh reads: the data, the frames and margins, the map, the scheme and its frames (without
+        /// --scheme or --cell/--margin, those of every bundled scheme it may choose).
+        var inputs: [GuardedPath] {
+            var out = GuardedPath.data(file) + GuardedPath.files(frame.map { [$0] } ?? [], option: "--frame")
+                + GuardedPath.files(margin, option: "--margin") + GuardedPath.map(input)
+            if let scheme { out += GuardedPath.scheme(scheme) }
+            if scheme == nil && cell == nil && margin.isEmpty {
+                out += ["ambtsdragers", "medewerkers"].flatMap { GuardedPath.scheme($0, option: "the bundled scheme") }
+            }
+            return out
+        }
+
+        /// The report's path as an output the weighted rows may not share.
+        var reportPath: [GuardedPath] {
+            report.flatMap { $0 == "-" ? nil : [GuardedPath("--report", $0, isOutput: true)] } ?? []
         }
 
         func run() throws {
+            // Both targets are checked before the work: a refused or impossible one fails now.
+            try output.check(guarding: inputs + reportPath)
+            if let report { try OutputWriter.check(report, option: "--report", guarding: inputs + output.guardedPath) }
             var source = InputSource(argument: file)
             var spooled: String?
             if source == .standardInput {
@@ -90,6 +112,7 @@ extension Monitor {
             let exportNames = needed.map { map?.exportName(for: $0, header: rawHeader) ?? $0 }
             var table = try reader.read(source, columns: candidates.count == 1 ? .required(exportNames) : .named(exportNames, required: []))
             table.source = displayName
+            try table.requireRows()
             var values: [String: [String]] = [:]
             for (name, export) in zip(needed, exportNames) {
                 guard let column = table.column(named: export) else { continue }
@@ -133,20 +156,15 @@ extension Monitor {
                 let text = NumberFormat.exact(w)
                 return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
             }
-            let out = try BufferedOutput(path: output.path, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
-            do {
-                let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { out.write($0) }
-                guard written == table.rowCount else {
-                    throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
-                }
-                try out.finish()
-            } catch {
-                out.abandon()
-                throw error
+            let out = try output.writer(guarding: inputs + reportPath + GuardedPath.data(spooled, name: "the copy of standard input"))
+            let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { try out.write($0) }
+            guard written == table.rowCount else {
+                throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
             }
+            try out.commit()
             let text = WeightingReport.render(result, scheme: weightingScheme, frames: frames, source: displayName, rowsRead: table.rowCount)
             if let report {
-                try AtomicFile.write(Data(text.utf8), to: report, protecting: [.file(displayName)])
+                try OutputWriter.write(Data(text.utf8), to: report, option: "--report", guarding: inputs + output.guardedPath)
             }
             let d = result.diagnostics
             Terminal.note("\(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(result.weights.count)) weighted, 0 rejected; scheme \(weightingScheme.name); Kish deff \(NumberFormat.fixed(d.kishDesignEffect, 3)), effective n \(NumberFormat.fixed(d.effectiveSampleSize, 1))", quiet: output.quiet)
@@ -239,16 +257,14 @@ extension Monitor {
 
         func spoolStandardInput() throws -> String {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-stdin-\(getpid()).csv").path
-            FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw DataError(.io, SourcePosition(file: "<stdin>"), "cannot buffer standard input in \(path)")
-            }
+            // The output writer: a full temporary folder is a message (not a crash), and a half copy is removed.
+            let copy = try OutputWriter(path: path, option: "the copy of standard input")
             while true {
                 let data = FileHandle.standardInput.readData(ofLength: 1 << 22)
                 if data.isEmpty { break }
-                handle.write(data)
+                try copy.write(data)
             }
-            try handle.close()
+            try copy.commit()
             return path
         }
     }

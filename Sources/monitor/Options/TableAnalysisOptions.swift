@@ -25,6 +25,7 @@ struct TableAnalysisOptions: ParsableArguments {
 
     func validate() throws {
         if weight != nil && scheme != nil { throw ValidationError("use --weight or --scheme, not both") }
+        try OptionChecks.alpha(alpha)
         try AnalysisOptions.checkSmallGroups(minN: minN, indicativeN: indicativeN)
         if !(protection >= 0 && protection <= 100) { throw ValidationError("--protection must be between 0 and 100 (percentage points)") }
     }

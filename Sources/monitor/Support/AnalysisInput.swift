@@ -35,14 +35,18 @@ struct AnalysisInput {
         if let surveyName {
             let codebook = try BundledData.codebook(surveyName)
             table = try reader.read(source, columns: .all)
+            try table.requireRows()
             let (built, report) = DatasetBuilder(codebook: codebook, map: map).build(table)
             if !report.isValid { throw report.errors() }
             dataset = built
             // Variables the codebook does not know must be raw columns.
             let unknown = variables.filter { built[$0] == nil }
             for name in unknown + needed where table.column(named: name) == nil {
+                let hint = NameHint.hint(for: name, among: table.header).map { " (\($0))" } ?? ""
                 throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name),
-                                "\"\(name)\" is neither a column of the file nor a variable of the \(surveyName) codebook")
+                                (codebook.variable(name) != nil
+                                    ? "\"\(name)\" is a variable of the \(surveyName) codebook but not a column of the file"
+                                    : "\"\(name)\" is neither a column of the file nor a variable of the \(surveyName) codebook") + hint)
             }
         } else {
             if map != nil { throw UsageError("--map needs --survey (or a survey: line in the mapping file)") }
@@ -50,6 +54,7 @@ struct AnalysisInput {
             for name in variables + needed where !names.contains(name) { names.append(name) }
             table = try reader.read(source, columns: .required(names))
         }
+        try table.requireRows()
         let design = try buildDesign(table: table, declaration: designOptions.declaration, scheme: scheme, map: map)
         return AnalysisInput(table: table, dataset: dataset, design: design, missing: Set(missing + [""]))
     }
@@ -249,5 +254,15 @@ struct AnalysisInput {
             return DataErrors(errors: errors, total: total)
         }
         return DataError(.frame, SourcePosition(file: table.source), error.description)
+    }
+}
+
+extension RawTable {
+    /// Estimates, tests, weights and tables need respondents: a file with a header and no rows is a data error
+    /// (where a profile of it, `monitor describe`, is not).
+    func requireRows() throws {
+        if rowCount == 0 {
+            throw DataError(.emptyFile, SourcePosition(file: source, line: 1), "no rows: the file has a header line but no data rows")
+        }
     }
 }

@@ -35,13 +35,15 @@ struct SurveyTables {
         }
         Trace.mark("header and columns")
         let table = try reader.read(source, columns: selection)
+        try table.requireRows()
         Trace.mark("read \(table.columns.count) of \(table.header.count) columns")
         let (dataset, report) = builder.build(table, variables: variables)
         Trace.mark("dataset built")
         if !report.isValid { throw report.errors() }
         let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: map)
         Trace.mark("weighted")
-        let engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
+        var engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
+        engine.fileColumns = table.header
         let note = "\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected"
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
     }

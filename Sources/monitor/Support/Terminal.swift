@@ -1,6 +1,14 @@
 import Foundation
 import MonitorCore
 
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
+
 /// A mistake in how the command was called (exit status 2).
 struct UsageError: Error {
     var message: String
@@ -8,9 +16,21 @@ struct UsageError: Error {
 }
 
 enum Terminal {
-    /// Writes to standard error (unbuffered).
+    /// Writes to standard error (unbuffered). A message that cannot be written (standard error closed or full)
+    /// is dropped: there is nowhere left to say so, and it must not crash the command.
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            guard var address = buffer.baseAddress else { return }
+            var left = buffer.count
+            while left > 0 {
+                let n = systemWrite(2, address, left)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                address += n
+                left -= n
+            }
+        }
     }
 
     static func error(_ text: String) {

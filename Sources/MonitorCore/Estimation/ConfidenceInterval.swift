@@ -74,7 +74,7 @@ public enum ConfidenceInterval {
     public static func proportion(_ p: Double, standardError se: Double, method: IntervalMethod, df: Double,
                                   designRows: Int, effectiveN: Double, level: Double = 0.95) -> (Double, Double) {
         if p.isNaN { return (.nan, .nan) }
-        let degenerate = p <= 0 || p >= 1 || !(se > 0)
+        let degenerate = fallsBack(p, standardError: se, method: method)
         switch method {
         case .wald: return wald(p, standardError: se, df: df, level: level)
         case .wilson: return wilson(p, effectiveN: effectiveN, level: level)
@@ -83,6 +83,13 @@ public enum ConfidenceInterval {
             return method == .logit ? logit(p, standardError: se, df: df, level: level)
                 : beta(p, standardError: se, df: df, designRows: designRows, level: level)
         }
+    }
+
+    /// Whether `proportion` gives the Clopper-Pearson interval on Kish's n_eff instead of `method`'s: a logit or
+    /// beta interval at p̂ = 0 or 1, or with a variance of 0 (a group of one respondent, or of equal answers).
+    public static func fallsBack(_ p: Double, standardError se: Double, method: IntervalMethod) -> Bool {
+        guard method == .logit || method == .beta, !p.isNaN else { return false }
+        return p <= 0 || p >= 1 || !(se > 0)
     }
 
     @inline(__always) static func expit(_ x: Double) -> Double { 1 / (1 + exp(-x)) }

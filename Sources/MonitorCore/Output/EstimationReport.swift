@@ -48,7 +48,7 @@ public enum EstimationReport {
 
     // MARK: tests
 
-    public static let comparisonColumns = ["test", "variable", "level", "group", "other", "n", "other_n", "estimate", "other_estimate",
+    public static let comparisonColumns = ["test", "method", "variable", "level", "group", "other", "n", "other_n", "estimate", "other_estimate",
                                            "difference", "se", "statistic", "df", "p_value", "p_adjusted", "verdict"]
 
     public static func tests(_ comparisons: [Comparison], chiSquare: [RaoScottTest], format: Format, design: String, alpha: Double) -> String {
@@ -56,35 +56,43 @@ public enum EstimationReport {
         case .csv:
             var csv = CSVWriter(header: comparisonColumns)
             for c in comparisons {
-                csv.row([c.kind.rawValue, c.variable, c.level, c.group, c.other, String(c.n), String(c.otherN), number(c.estimate),
+                csv.row([c.kind.rawValue, c.method.rawValue, c.variable, c.level, c.group, c.other, String(c.n), String(c.otherN), number(c.estimate),
                          number(c.otherEstimate), number(c.difference), number(c.standardError), number(c.statistic),
                          number(c.df), number(c.pValue), number(c.adjustedPValue), c.verdict.rawValue])
             }
+            // The whole table as R's svychisq prints it: "F" (F; ndf;ddf; p) and "Chisq" (the unadjusted X-squared with
+            // the p of X-squared / mean δ), then that adjusted statistic itself.
             for t in chiSquare {
-                csv.row(["rao_scott_F", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.f),
-                         "\(NumberFormat.exact(t.numeratorDF));\(NumberFormat.exact(t.denominatorDF))", number(t.fPValue), number(t.fPValue),
-                         t.fPValue < alpha ? "dependent" : "not_significant"])
-                csv.row(["rao_scott_chisq", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.chisq), String(t.chisqDF),
-                         number(t.chisqPValue), number(t.chisqPValue), t.chisqPValue < alpha ? "dependent" : "not_significant"])
+                let fVerdict = t.fPValue < alpha ? "dependent" : "not_significant"
+                let chisqVerdict = t.chisqPValue < alpha ? "dependent" : "not_significant"
+                csv.row(["rao_scott", "F", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.f),
+                         "\(NumberFormat.exact(t.numeratorDF));\(NumberFormat.exact(t.denominatorDF))", number(t.fPValue), number(t.fPValue), fVerdict])
+                csv.row(["rao_scott", "X-squared", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.pearson), String(t.chisqDF),
+                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict])
+                csv.row(["rao_scott", "X-squared_adjusted", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.chisq), String(t.chisqDF),
+                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict])
             }
             return csv.text
         case .json:
             return json(TestsDocument(design: design, alpha: alpha, comparisons: comparisons, chiSquare: chiSquare))
         case .md:
             var out = "Design: \(design). Two-sided tests at α = \(NumberFormat.exact(alpha)).\n"
-            var table = MarkdownTable(headers: ["test", "variable", "level", "group", "vs", "estimate", "other", "difference", "statistic", "df", "p", "p adj.", "verdict"],
-                                      alignments: [.left, .left, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .left])
+            var table = MarkdownTable(headers: ["test", "method", "variable", "level", "group", "vs", "estimate", "other", "difference", "statistic", "df", "p", "p adj.", "verdict"],
+                                      alignments: [.left, .left, .left, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .left])
             for c in comparisons {
-                table.add([c.kind.rawValue, c.variable, c.level, c.group, c.other, pct(c.estimate), pct(c.otherEstimate),
+                table.add([c.kind.rawValue, methodName(c.method), c.variable, c.level, c.group, c.other, pct(c.estimate), pct(c.otherEstimate),
                            c.difference.isFinite ? NumberFormat.fixed(c.difference, 4) : "",
                            c.statistic.isFinite ? NumberFormat.fixed(c.statistic, 3) : "", c.df.map { NumberFormat.fixed($0, 0) } ?? "z",
                            pValue(c.pValue), pValue(c.adjustedPValue), symbol(c.verdict)])
             }
             if !comparisons.isEmpty { out += "\n" + table.render() }
             for t in chiSquare {
-                out += "\nRao-Scott test of \(t.variable) by \(t.by) (\(t.rows) × \(t.columns)): Pearson X² = \(NumberFormat.fixed(t.pearson, 3)); "
-                out += "F = \(NumberFormat.fixed(t.f, 4)) on \(NumberFormat.fixed(t.numeratorDF, 3)) and \(NumberFormat.fixed(t.denominatorDF, 2)) df, p = \(pValue(t.fPValue)); "
-                out += "first-order χ² = \(NumberFormat.fixed(t.chisq, 3)) on \(t.chisqDF) df, p = \(pValue(t.chisqPValue)); mean design effect \(NumberFormat.fixed(t.meanDesignEffect, 3)).\n"
+                out += "\nRao-Scott test of \(t.variable) by \(t.by) (\(t.rows) × \(t.columns)), as R's svychisq prints it:\n"
+                out += "- statistic = \"F\" (Pearson's X² with Rao & Scott second-order adjustment): F = \(NumberFormat.fixed(t.f, 4)), "
+                out += "ndf = \(NumberFormat.fixed(t.numeratorDF, 3)), ddf = \(NumberFormat.fixed(t.denominatorDF, 2)), p-value = \(pValue(t.fPValue))\n"
+                out += "- statistic = \"Chisq\" (Pearson's X² with Rao & Scott adjustment): X-squared = \(NumberFormat.fixed(t.pearson, 3)), "
+                out += "df = \(t.chisqDF), p-value = \(pValue(t.chisqPValue)) (the p of X-squared / mean design effect = "
+                out += "\(NumberFormat.fixed(t.chisq, 3)); mean design effect \(NumberFormat.fixed(t.meanDesignEffect, 3)))\n"
             }
             return out
         }
@@ -104,6 +112,14 @@ public enum EstimationReport {
         case .lower: return "▼ lower"
         case .notSignificant: return "n.s."
         case .notTested: return "not tested"
+        }
+    }
+
+    static func methodName(_ m: Comparison.Method) -> String {
+        switch m {
+        case .raoScottF: return "Rao-Scott F"
+        case .waldT: return "Wald t"
+        case .z: return "z"
         }
     }
 

@@ -211,7 +211,7 @@ public enum HTMLReport {
         }
         var legend: [String] = []
         if marked {
-            legend.append("▲ / ▼ significant hoger / lager dan de andere groep(en) in hetzelfde kolomblok (design-based t-toets, p &lt; \(Markup.escape(decimal(options.alpha)))).")
+            legend.append(Markup.escape(TableReport.markLegend(table)))
         }
         if flags.contains(.indicative) { legend.append("* indicatief: minder dan \(options.thresholds.indicative) respondenten.") }
         if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan \(options.thresholds.minimum) respondenten.") }

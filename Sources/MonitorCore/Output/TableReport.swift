@@ -32,6 +32,19 @@ public enum TableReport {
     public static func count(_ n: Int) -> String { NumberFormat.grouped(n).replacingOccurrences(of: ",", with: ".") }
 
     /// A cell as the report prints it: "52%" (rounded to `decimals`), or a mean with a decimal comma.
+    /// The legend of the ▲ / ▼ marks: the test that made them and its level.
+    public static func markLegend(_ table: ComputedTable) -> String {
+        let level = "p < " + NumberFormat.exact(table.alpha).replacingOccurrences(of: ".", with: ",")
+        let test: String
+        switch table.groupTest {
+        case .wald: test = "design-based t-toets"
+        case .raoScott:
+            let means = table.cells.contains { $0.statistic == .mean && ($0.verdict == .higher || $0.verdict == .lower) }
+            test = "percentages: Rao-Scott F-toets van groep × antwoord" + (means ? "; gemiddelden: design-based t-toets" : "")
+        }
+        return "▲ / ▼ significant hoger / lager dan de andere groep(en) in hetzelfde kolomblok (\(test), \(level))."
+    }
+
     /// The legend of a cell withheld by secondary suppression (`TableEngine.protectDifferencing`).
     public static let secondaryLegend = "– niet getoond (secundair): zou een niet getoonde kleine groep herleidbaar maken"
 
@@ -98,7 +111,7 @@ public enum TableReport {
             }
         }
         var legend: [String] = []
-        if anyMark { legend.append("▲ / ▼ significant hoger / lager dan de andere groep(en) in hetzelfde kolomblok (design-based t-toets, p < 0,05).") }
+        if anyMark { legend.append(TableReport.markLegend(table)) }
         if flags.contains(.indicative) { legend.append("* indicatief: minder dan 50 respondenten.") }
         if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan 10 respondenten.") }
         if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }

@@ -49,8 +49,26 @@ public struct StatementCheck: Sendable, Codable, Equatable {
     public var pValue: Double?
     public var status: Status
     public var reason: String
+    /// The same statement under the other test of a group against the rest or a pair (`GroupTest`): what the
+    /// choice of test does to the report's statements. nil for a comparison with an earlier wave.
+    public var alternative: Alternative?
 
-    enum CodingKeys: String, CodingKey { case id, survey, explicit, comparison, expected, found, pValue = "p_value", status, reason }
+    public struct Alternative: Sendable, Codable, Equatable {
+        public var test: GroupTest
+        public var found: Comparison.Verdict?
+        public var pValue: Double?
+        public var status: Status
+        enum CodingKeys: String, CodingKey { case test, found, pValue = "p_value", status }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(test, forKey: .test)
+            try c.encode(found, forKey: .found)
+            if let pValue, pValue.isFinite { try c.encode(pValue, forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
+            try c.encode(status, forKey: .status)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case id, survey, explicit, comparison, expected, found, pValue = "p_value", status, reason, alternative }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -63,6 +81,7 @@ public struct StatementCheck: Sendable, Codable, Equatable {
         if let pValue, pValue.isFinite { try c.encode(pValue, forKey: .pValue) } else { try c.encodeNil(forKey: .pValue) }
         try c.encode(status, forKey: .status)
         try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(alternative, forKey: .alternative)
     }
 }
 
@@ -211,8 +230,10 @@ public enum Reproduction {
         }
     }
 
-    /// Every significance statement of one survey.
-    public static func checkStatements(_ data: PublishedData, survey: String, tables: [String: ComputedTable], engine: TableEngine) throws -> [StatementCheck] {
+    /// Every significance statement of one survey; with `alternative`, each comparison of groups is also tested with
+    /// that engine's `groupTest` (one row at a time, no tables recomputed).
+    public static func checkStatements(_ data: PublishedData, survey: String, tables: [String: ComputedTable], engine: TableEngine,
+                                       alternative: TableEngine? = nil) throws -> [StatementCheck] {
         let links = Dictionary(data.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [StatementCheck] = []
         for s in data.statements where s.survey == survey {
@@ -235,10 +256,18 @@ public enum Reproduction {
                 let cell = table.cell(row: link.row, block: link.block, column: link.groupA)
                 check.found = cell?.verdict
                 check.pValue = cell?.pValue
+                if let alternative {
+                    let c = try alternative.compareWithRest(table.spec, row: link.row, block: link.block, group: link.groupA)
+                    check.alternative = .init(test: alternative.groupTest, comparison: c, expected: s.verdict)
+                }
             case .group(let other):
                 let c = try engine.compare(table.spec, row: link.row, block: link.block, group: link.groupA, other: other)
                 check.found = c?.verdict
                 check.pValue = c.flatMap { $0.pValue.isFinite ? $0.pValue : nil }
+                if let alternative {
+                    let c = try alternative.compare(table.spec, row: link.row, block: link.block, group: link.groupA, other: other)
+                    check.alternative = .init(test: alternative.groupTest, comparison: c, expected: s.verdict)
+                }
             case .wave(let wave):
                 let column = link.groupA == "total" ? "" : link.groupA
                 let block = link.groupA == "total" ? "" : link.block
@@ -283,6 +312,15 @@ public enum Reproduction {
     }
 }
 
+extension StatementCheck.Alternative {
+    init(test: GroupTest, comparison c: Comparison?, expected: Comparison.Verdict) {
+        self.test = test
+        found = c?.verdict
+        pValue = c.flatMap { $0.pValue.isFinite ? $0.pValue : nil }
+        status = found == nil || found == .notTested ? .notChecked : (found == expected ? .held : .notHeld)
+    }
+}
+
 /// The result of `monitor reproduce` for one or more surveys, and its renderings.
 public struct ReproductionReport: Sendable, Codable {
     public var sources: [String]
@@ -311,6 +349,17 @@ public struct ReproductionReport: Sendable, Codable {
             let kind = explicit ? "explicit (SIG-E)" : "inferred (SIG-I)"
             lines.append("significance statements, \(kind): \(s.filter { $0.status == .held }.count) held, "
                          + "\(s.filter { $0.status == .notHeld }.count) not held, \(s.filter { $0.status == .notChecked }.count) not checked, of \(s.count)")
+        }
+        if let test = statements.lazy.compactMap({ $0.alternative?.test }).first {
+            // The same statements with the other test of groups (waves keep theirs).
+            var parts: [String] = []
+            for explicit in [true, false] {
+                let s = statements.filter { $0.explicit == explicit }
+                let status = s.map { $0.alternative?.status ?? $0.status }
+                parts.append("\(explicit ? "explicit" : "inferred") \(status.filter { $0 == .held }.count) held, \(status.filter { $0 == .notHeld }.count) not held")
+            }
+            let changed = statements.filter { s in s.alternative.map { a in a.found != s.found } ?? false }.count
+            lines.append("with --test \(test.rawValue) instead: \(parts.joined(separator: "; ")) (\(changed) verdicts differ)")
         }
         return lines.joined(separator: "\n")
     }
@@ -377,11 +426,18 @@ public struct ReproductionReport: Sendable, Codable {
             out += "SIG-E statements say explicitly whether a difference is significant; SIG-I statements are inferred from the "
             out += "report's rule that it names only significant differences. `found` is the test on the data (group against "
             out += "the rest of its block; two named groups, pairwise with Bonferroni over the block's pairs as `monitor test` does; "
-        out += "or 2024 against an earlier wave's published figure with its n).\n\n"
-            var md = MarkdownTable(headers: ["id", "comparison", "report", "found", "p", "status"])
+            out += "or 2024 against an earlier wave's published figure with its n). A proportion's group comparisons use the Rao-Scott "
+            out += "F test of the 2 × 2 table group × answer (R `svychisq`), which stays valid when a group has 0% or 100%; the Wald t "
+            out += "test on the difference (R `svyttest`, the default before; `--test wald`) gives a variance of 0 to such a group. "
+            out += "The last three columns give each comparison of groups under the other test, so the effect of the choice is "
+            out += "visible statement by statement.\n\n"
+            let other = statements.lazy.compactMap { $0.alternative?.test.rawValue }.first ?? "other test"
+            var md = MarkdownTable(headers: ["id", "comparison", "report", "found", "p", "status",
+                                             "found (\(other))", "p (\(other))", "status (\(other))"])
             for s in statements {
                 md.add([s.id, s.comparison, s.expected.rawValue, s.found?.rawValue ?? "", Self.number(s.pValue),
-                        s.status.rawValue + (s.reason.isEmpty ? "" : ": " + s.reason)])
+                        s.status.rawValue + (s.reason.isEmpty ? "" : ": " + s.reason),
+                        s.alternative?.found?.rawValue ?? "", Self.number(s.alternative?.pValue), s.alternative?.status.rawValue ?? ""])
             }
             out += md.render() + "\n"
         }

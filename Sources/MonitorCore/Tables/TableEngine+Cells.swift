@@ -44,14 +44,28 @@ extension TableEngine {
         }
     }
 
-    /// Group `group` against group `other` of the same column block: the pairwise design-based t test of
-    /// `monitor test`, Bonferroni-adjusted for the pairs among the block's groups (the verdict uses the adjusted p).
+    /// Group `group` against the rest of its column block for one row: the test behind the cell's mark (`groupTest`),
+    /// without computing the whole table.
+    public func compareWithRest(_ spec: TableSpec, row key: String, block: String, group: String) throws -> Comparison? {
+        let inBase = try baseMask(spec)
+        let (outcome, level, variable) = try rowOutcome(spec, row: key, inBase: inBase)
+        let levels = spec.columns.first { $0.by == block }?.levels
+        let groups = try grouping(block, levels: levels, inBase: inBase)
+        let results = try GroupComparison.versusRest(design, variable: variable, outcome: outcome, by: groups, alpha: alpha,
+                                                     thresholds: thresholds, test: groupTest)
+        return results.first { $0.group == group && (level.isEmpty || $0.level == level) }
+    }
+
+    /// Group `group` against group `other` of the same column block: the pairwise test of `monitor test` (`groupTest`:
+    /// the Rao-Scott 2 × 2 table for a proportion, or the design-based t), Bonferroni-adjusted for the pairs among the
+    /// block's groups (the verdict uses the adjusted p).
     public func compare(_ spec: TableSpec, row key: String, block: String, group: String, other: String) throws -> Comparison? {
         let inBase = try baseMask(spec)
         let (outcome, level, variable) = try rowOutcome(spec, row: key, inBase: inBase)
         let levels = spec.columns.first { $0.by == block }?.levels
         let groups = try grouping(block, levels: levels, inBase: inBase)
-        let results = try GroupComparison.pairwise(design, variable: variable, outcome: outcome, by: groups, alpha: alpha, thresholds: thresholds)
+        let results = try GroupComparison.pairwise(design, variable: variable, outcome: outcome, by: groups, alpha: alpha,
+                                                   thresholds: thresholds, test: groupTest)
         let matching = results.filter { level.isEmpty || $0.level == level }
         if let c = matching.first(where: { $0.group == group && $0.other == other }) { return c }
         guard var c = matching.first(where: { $0.group == other && $0.other == group }) else { return nil }

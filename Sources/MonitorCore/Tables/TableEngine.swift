@@ -59,8 +59,11 @@ public struct ComputedTable: Sendable, Codable {
     public var rows: [Row]
     public var columns: [Column]
     public var cells: [TableCell]
+    /// The test behind the ▲ / ▼ marks and its level.
+    public var groupTest: GroupTest = .raoScott
+    public var alpha: Double = 0.05
 
-    enum CodingKeys: String, CodingKey { case spec, baseN = "base_n", rows, columns, cells }
+    enum CodingKeys: String, CodingKey { case spec, baseN = "base_n", rows, columns, cells, groupTest = "group_test", alpha }
 
     public func cell(row: String, block: String, column: String) -> TableCell? {
         cells.first { $0.row == row && $0.block == block && $0.column == column }
@@ -77,6 +80,8 @@ public struct TableEngine: Sendable {
     public var alpha: Double
     /// The header of the file the dataset was built from (for a hint when a table's variable is missing).
     public var fileColumns: [String] = []
+    /// The test of a group against the rest of its block (the marks): Rao-Scott for proportions by default.
+    public var groupTest: GroupTest = .raoScott
 
     public init(dataset: Dataset, design: SurveyDesign, codebook: Codebook, thresholds: ReportingThresholds = ReportingThresholds(),
                 alpha: Double = 0.05) {
@@ -140,7 +145,7 @@ public struct TableEngine: Sendable {
                 var tests: [Comparison] = []
                 if let groups, groups.count >= 2, (spec.test ?? .groupVersusRest) == .groupVersusRest {
                     tests = try GroupComparison.versusRest(design, variable: rowSpec.variable, outcome: outcome, by: groups,
-                                                           alpha: alpha, thresholds: thresholds, sums: sums)
+                                                           alpha: alpha, thresholds: thresholds, sums: sums, test: groupTest)
                 }
                 for e in estimates {
                     guard let key = keys.first(where: { levels[$0.index] == e.level }) else { continue }
@@ -158,7 +163,7 @@ public struct TableEngine: Sendable {
                 protectDifferencing(&cells[first...], spec: spec, outcome: outcome, inBase: inBase, memberships: memberships)
             }
         }
-        return ComputedTable(spec: spec, baseN: baseN, rows: rows, columns: columns, cells: cells)
+        return ComputedTable(spec: spec, baseN: baseN, rows: rows, columns: columns, cells: cells, groupTest: groupTest, alpha: alpha)
     }
 
     /// Earlier waves' published figures for this cell, each tested against the current estimate.

@@ -60,6 +60,15 @@ extension Monitor {
             let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.rDescription): \(data.design.summary)",
                                                   interval: ci, level: level)
             try output.write(text, guarding: guarded)
+            // Say where the interval is not the one asked for (R gives NaN there).
+            let fallbacks = rows.filter { row in
+                guard let p = row.estimate, let se = row.standardError, outcome.isProportion else { return false }
+                return ConfidenceInterval.fallsBack(p, standardError: se, method: ci)
+            }
+            if !fallbacks.isEmpty {
+                let names = fallbacks.map { [$0.group.isEmpty ? "all" : $0.group, $0.level].filter { !$0.isEmpty }.joined(separator: " ") }
+                Terminal.note("\(ci.rawValue) interval undefined at 0%, 100% or a variance of 0 (R: NaN); Clopper-Pearson on Kish's n_eff instead for: \(names.joined(separator: ", "))", quiet: output.quiet)
+            }
             let used = (0..<data.design.rowCount).filter { outcome.isObserved($0) }.count
             Terminal.note("\(NumberFormat.grouped(data.table.rowCount)) rows read, \(NumberFormat.grouped(used)) with \(analysis.variable) observed, 0 rejected; \(data.design.summary)", quiet: output.quiet)
         }

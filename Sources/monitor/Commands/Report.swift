@@ -76,7 +76,8 @@ extension Monitor {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
-                                                   thresholds: thresholds, alpha: analysis.alpha, quiet: quiet, specs: specsForSurvey)
+                                                   thresholds: thresholds, alpha: analysis.alpha, groupTest: analysis.test, quiet: quiet,
+                                                   specs: specsForSurvey)
                 computed += try loaded.computeAll(specsForSurvey)
                 let weighting = analysis.weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(analysis.scheme ?? surveyName)"
                 sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")

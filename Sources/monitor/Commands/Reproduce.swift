@@ -40,6 +40,9 @@ extension Monitor {
         @Flag(help: "List only the figures and statements that are not reproduced or held.")
         var failuresOnly = false
 
+        @Option(help: ArgumentHelp("The test of a group against the rest (or a pair) that checks the significance statements: rao-scott (default) or wald.", valueName: "test"))
+        var test: GroupTest = .raoScott
+
         @OptionGroup var input: InputOptions
         @OptionGroup var output: OutputOptions
 
@@ -73,12 +76,16 @@ extension Monitor {
                 sources.append(given ?? "data/" + URL(fileURLWithPath: path).lastPathComponent)
                 // No suppression: the report prints figures of groups below 10 respondents (e.g. 6 CdK).
                 let loaded = try SurveyTables.load(survey: name, source: source, input: input, weight: nil, scheme: nil,
-                                                   thresholds: ReportingThresholds(indicative: 50, minimum: 1), alpha: 0.05, quiet: quiet)
+                                                   thresholds: ReportingThresholds(indicative: 50, minimum: 1), alpha: 0.05,
+                                                   groupTest: test, quiet: quiet)
                 var tables: [String: ComputedTable] = [:]
                 let specs = catalogue.filter { $0.survey == name }
                 for (spec, table) in zip(specs, try loaded.computeAll(specs)) { tables[spec.key] = table }
                 figures += try Reproduction.checkFigures(published, survey: name, tables: tables, engine: loaded.engine)
-                statements += try Reproduction.checkStatements(published, survey: name, tables: tables, engine: loaded.engine)
+                var alternative = loaded.engine
+                alternative.groupTest = test == .raoScott ? .wald : .raoScott
+                statements += try Reproduction.checkStatements(published, survey: name, tables: tables, engine: loaded.engine,
+                                                               alternative: alternative)
                 Terminal.note("\(loaded.readNote); \(tables.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             var report = ReproductionReport(sources: sources, figures: figures, statements: statements)

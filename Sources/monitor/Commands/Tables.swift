@@ -93,7 +93,7 @@ extension Monitor {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
-                                                   thresholds: analysis.thresholds, alpha: analysis.alpha, quiet: quiet,
+                                                   thresholds: analysis.thresholds, alpha: analysis.alpha, groupTest: analysis.test, quiet: quiet,
                                                    specs: specsForSurvey)
                 computed += try loaded.computeAll(specsForSurvey)
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)

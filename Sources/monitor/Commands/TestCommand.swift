@@ -8,16 +8,22 @@ extension Monitor {
             commandName: "test",
             abstract: "Significance tests between groups: each group against the rest, pairwise, Rao-Scott chi-square, trend.",
             discussion: """
-            --test design (default): design-based Wald t tests on the difference of domain estimates using their \
-            covariance (R svyttest): each group against the rest of the table (the report's "significant hoger/lager \
-            dan de andere groep"), every pair of groups with Bonferroni correction, and the Rao-Scott chi-square of \
-            the whole table (R svychisq, statistics F and Chisq).
+            --test design (default): design-based tests of each group against the rest of the table (the report's \
+            "significant hoger/lager dan de andere groep") and of every pair of groups (Bonferroni-corrected). For a \
+            proportion: the Rao-Scott F test of the 2 × 2 table group × answer (R svychisq(~ingroup + y, design)), valid \
+            when a group has 0% or 100%; for a mean: the Wald t test on the difference (R svyttest). Then the Rao-Scott \
+            test of the whole table, as R prints it: statistic "F" (F, ndf, ddf, p) and statistic "Chisq" (the \
+            unadjusted Pearson X-squared, and the p of X-squared divided by the mean design effect).
+            --test wald: the Wald t test on the difference for proportions too (R svyttest; at a 0% or 100% group its \
+            variance is 0, so t grows without bound: kept to compare with earlier output).
             --test spss: IBM SPSS "compare column proportions" z tests with effective bases, Bonferroni-adjusted.
             --previous P,N[,LABEL]: compare the overall estimate (or with --by, each group's) with a previous wave's \
             published proportion P (0-1) and n N, e.g. --previous 0.33,3033,2022.
 
-            Columns: test, variable, level, group, other, n, other_n, estimate, other_estimate, difference, se, \
-            statistic, df, p_value, p_adjusted, verdict (higher, lower, not_significant, not_tested).
+            Columns: test, method (rao_scott_F, wald_t, z), variable, level, group, other, n, other_n, estimate, \
+            other_estimate, difference, se, statistic, df, p_value, p_adjusted, verdict (higher, lower, not_significant, \
+            not_tested). For rao_scott_F the statistic is F on 1 and df degrees of freedom; se is the design SE of the \
+            difference.
 
             Examples:
               monitor test data.csv --var bedreiging --by bestuurslaag --weight w0
@@ -26,7 +32,7 @@ extension Monitor {
             """
         )
 
-        enum Mode: String, ExpressibleByArgument, CaseIterable { case design, spss }
+        enum Mode: String, ExpressibleByArgument, CaseIterable { case design, wald, spss }
 
         @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input).", valueName: "file"))
         var file: String
@@ -34,7 +40,7 @@ extension Monitor {
         @OptionGroup var analysis: AnalysisOptions
         @OptionGroup var design: DesignOptions
 
-        @Option(help: "Which tests: design (design-based, as R survey) or spss (SPSS column proportions).")
+        @Option(help: "Which tests: design (design-based, as R survey: Rao-Scott for proportions), wald (design-based t for all) or spss (SPSS column proportions).")
         var test: Mode = .design
 
         @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
@@ -71,11 +77,12 @@ extension Monitor {
             do {
                 if let groups {
                     switch test {
-                    case .design:
+                    case .design, .wald:
+                        let kind: GroupTest = test == .wald ? .wald : .raoScott
                         comparisons += try GroupComparison.versusRest(data.design, variable: analysis.variable, outcome: outcome, by: groups,
-                                                                      alpha: alpha, thresholds: analysis.thresholds)
+                                                                      alpha: alpha, thresholds: analysis.thresholds, test: kind)
                         comparisons += try GroupComparison.pairwise(data.design, variable: analysis.variable, outcome: outcome, by: groups,
-                                                                    alpha: alpha, thresholds: analysis.thresholds)
+                                                                    alpha: alpha, thresholds: analysis.thresholds, test: kind)
                         if let rows = categories(outcome),
                            let rs = try RaoScottTest.test(data.design, variable: analysis.variable, outcome: rows, by: analysis.by!, groups: groups) {
                             chiSquare.append(rs)

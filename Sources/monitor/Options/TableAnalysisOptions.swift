@@ -12,6 +12,9 @@ struct TableAnalysisOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Significance level (two-sided).", valueName: "alpha"))
     var alpha: Double = 0.05
 
+    @Option(help: ArgumentHelp("The test behind the ▲ / ▼ marks: rao-scott (proportions: the 2 × 2 table group × answer, valid at 0% and 100%; means: design-based t) or wald (design-based t for all).", valueName: "test"))
+    var test: GroupTest = .raoScott
+
     @Option(help: ArgumentHelp("Groups with fewer respondents are suppressed.", valueName: "n"))
     var minN: Int = 10
 
@@ -30,3 +33,5 @@ struct TableAnalysisOptions: ParsableArguments {
         if !(protection >= 0 && protection <= 100) { throw ValidationError("--protection must be between 0 and 100 (percentage points)") }
     }
 }
+
+extension GroupTest: ExpressibleByArgument {}

@@ -13,7 +13,8 @@ struct SurveyTables {
     /// With `specs`, only the columns those tables need are read and checked (their variables, the
     /// variables these are derived from, and the weighting's); without, every codebook column.
     static func load(survey: String, source: InputSource, input: InputOptions, weight: String?, scheme: String?,
-                     thresholds: ReportingThresholds, alpha: Double, quiet: Bool, specs: [TableSpec]? = nil) throws -> SurveyTables {
+                     thresholds: ReportingThresholds, alpha: Double, groupTest: GroupTest = .raoScott, quiet: Bool,
+                     specs: [TableSpec]? = nil) throws -> SurveyTables {
         let codebook = try BundledData.codebook(survey)
         let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? survey) : nil)
         let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
@@ -44,6 +45,7 @@ struct SurveyTables {
         Trace.mark("weighted")
         var engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
         engine.fileColumns = table.header
+        engine.groupTest = groupTest
         let note = "\(source.displayName): \(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(table.rowCount - report.rowsWithInvalid)) used, \(NumberFormat.grouped(report.rowsWithInvalid)) rejected"
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
     }

@@ -90,10 +90,10 @@ struct EstimateCommandTests {
         #expect(try CLI.run(args).stdout == CLI.run(args).stdout)
     }
 
-    @Test("test: group versus rest and pairwise t tests equal R's svyttest; Rao-Scott F equals svychisq")
+    @Test("test --test wald: group versus rest and pairwise t tests equal R's svyttest; Rao-Scott F equals svychisq")
     func testMatchesR() throws {
         let result = try CLI.run(["test", fixture, "--var", "verbale_agressie", "--by", "bestuurslaag", "--weight", "w0",
-                                  "--strata", "cel", "--cluster", "gemeente_code", "-q"])
+                                  "--strata", "cel", "--cluster", "gemeente_code", "--test", "wald", "-q"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = records(result.stdout)
         let c = "monitor_clus_strat"
@@ -104,7 +104,8 @@ struct EstimateCommandTests {
         let pair = try #require(rows.first { $0["test"] == "pairwise" && $0["group"] == "gemeente" && $0["other"] == "provincie" })
         #expect(close(pair["p_value"], r(c, "svyttest.verbale_agressie_gemeente_vs_provincie.p_value")))
         #expect(pair["p_adjusted"].flatMap(Double.init) == min(1, 3 * Double(pair["p_value"]!)!))
-        let f = try #require(rows.first { $0["test"] == "rao_scott_F" })
+        #expect(rest["method"] == "wald_t")
+        let f = try #require(rows.first { $0["test"] == "rao_scott" && $0["method"] == "F" })
         #expect(close(f["statistic"], r(c, "svychisq_F.verbale_agressie_x_bestuurslaag.statistic")))
         #expect(close(f["p_value"], r(c, "svychisq_F.verbale_agressie_x_bestuurslaag.p_value")))
         #expect(Set(rows.map { $0["verdict"]! }).isSubset(of: ["higher", "lower", "not_significant", "not_tested", "dependent"]))

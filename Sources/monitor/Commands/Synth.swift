@@ -210,11 +210,15 @@ extension Monitor {
                     switch $0.kind { case .count, .levelCount: return false; case .estimate: return true }
                 } }
                 for i in targets.indices where targets[i].kind.isCount { targets[i].weight *= countWeight }
-                let result = try synthesizer.calibrate(targets: targets, weights: weights, iterations: iterations,
-                                                       startTemperature: temperature ?? (start == nil ? 2 : 0.2),
-                                                       cycles: cycles ?? (start == nil ? 3 : 1), copyMoves: copyMoves,
-                                                       chainMoves: chainMoves, chainLength: chainLength, chainCandidates: chainCandidates,
-                                                       progressEvery: interactive ? 20_000 : 500_000) { p in
+                var options = CalibrationOptions(iterations: iterations)
+                options.startTemperature = temperature ?? (start == nil ? 2 : 0.2)
+                options.cycles = cycles ?? (start == nil ? 3 : 1)
+                options.copyMoves = copyMoves
+                options.chainMoves = chainMoves
+                options.chainLength = chainLength
+                options.chainCandidates = chainCandidates
+                options.progressEvery = interactive ? 20_000 : 500_000
+                let result = try synthesizer.calibrate(targets: targets, weights: weights, options: options) { p in
                     guard !quiet else { return }
                     let line = "calibrating \(survey): move \(NumberFormat.grouped(p.iteration)) of \(NumberFormat.grouped(p.iterations)), "
                         + "\(p.targets - p.violated) of \(p.targets) targets met, loss \(NumberFormat.fixed(p.loss, 3))"

@@ -265,6 +265,8 @@ public struct CSVReader {
         var sawAnyByte = false
         var remainder: [UInt8] = []
         var inBlocks = false
+        // The last chunk ended in a CR: whether an LF follows (CRLF) is in the next chunk's first byte.
+        var openCR = false
 
         reading: while true {
             let count = try chunks.next()
@@ -279,28 +281,42 @@ public struct CSVReader {
                     p += 3
                     bom = true
                 }
-                let lineEnd = memchr(p, 10, end - p).map { UnsafeRawPointer($0) } ?? end
+                var lines = LineEnds(p, end, crAtEndEndsLine: true)
+                let lineEnd = lines.piece(from: p).end
                 let delimiter = options.delimiter ?? CSVDialect.detectDelimiter(headerLine: UnsafeRawBufferPointer(start: p, count: lineEnd - p))
                 csv_set_delim(parser, delimiter)
                 dialect = CSVDialect(delimiter: delimiter, encoding: .utf8,
                                      decimalComma: options.decimalComma ?? (delimiter == UInt8(ascii: ";")),
                                      hadByteOrderMark: bom)
             }
+            if openCR {
+                openCR = false
+                if p.load(as: UInt8.self) == 10 {
+                    // The LF of a CRLF (libcsv skips it, or keeps it inside a quoted field).
+                    if csv_parse(parser, p, 1, fieldCallback, recordCallback, state) != 1 {
+                        throw malformedQuote(parser, state, name: name, header: header)
+                    }
+                    p += 1
+                }
+                state.pointee.currentLine += 1
+                atLineStart = true
+            }
+            var lines = LineEnds(p, end, crAtEndEndsLine: false)
             while p < end {
                 if atLineStart && parser.pointee.pstate == 0 { state.pointee.rowStartLine = state.pointee.currentLine }
-                let newline = memchr(p, 10, end - p).map { UnsafeRawPointer($0) }
-                let pieceEnd = newline.map { $0 + 1 } ?? end
+                let (pieceEnd, endsLine) = lines.piece(from: p)
                 let length = pieceEnd - p
                 if !sawAnyByte && !isBlank(p, length) { sawAnyByte = true }
                 let parsed = csv_parse(parser, p, length, fieldCallback, recordCallback, state)
                 if parsed != length {
                     throw malformedQuote(parser, state, name: name, header: header)
                 }
-                if newline != nil {
+                if endsLine {
                     state.pointee.currentLine += 1
                     atLineStart = true
                 } else {
                     atLineStart = false
+                    openCR = pieceEnd.load(fromByteOffset: -1, as: UInt8.self) == 13
                 }
                 p = pieceEnd
                 if header.isEmpty && state.pointee.headerDone {
@@ -339,10 +355,20 @@ public struct CSVReader {
             var filled = remainder.count
             remainder = []
             var atEnd = false
+            // The header's CR was the chunk's last byte: an LF right after it belongs to the header's line end.
+            var skipLF = openCR
             while true {
                 while !atEnd && filled < capacity {
                     let n = try chunks.fill(buffer + filled, count: capacity - filled)
                     if n == 0 { atEnd = true } else { filled += n; bytesRead += n }
+                }
+                if skipLF {
+                    skipLF = false
+                    if filled > 0 && buffer.load(as: UInt8.self) == 10 {
+                        buffer.copyMemory(from: buffer + 1, byteCount: filled - 1)
+                        filled -= 1
+                        continue
+                    }
                 }
                 if atEnd {
                     parser.parse(buffer, buffer + filled, final: true)

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 22, items 4-6, through the built binary: every line-end style reads every record (serial and in blocks,
+/// at any size), a stream is read once (standard input, a FIFO, a process substitution), and binary files are
+/// recognised instead of being read as text.
+@Suite("hostile input")
+struct HostileInputTests {
+    static func write(_ bytes: [UInt8], _ name: String, in dir: URL) -> String {
+        let path = dir.appendingPathComponent(name).path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    static func write(_ text: String, _ name: String, in dir: URL) -> String { write(Array(text.utf8), name, in: dir) }
+
+    static let frame = CLI.fixture("input/weigh-frame.csv")
+    static let bundled = CLI.data("monitor-2024-ambtsdragers.csv")
+
+    // MARK: 4. line ends
+
+    @Test("bare CR, LF and CRLF line ends read every record: the same profile, and errors on the same lines")
+    func lineEndStyles() throws {
+        let dir = CLI.temporaryDirectory()
+        var profiles: [String] = []
+        for (name, newline) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+            let path = Self.write(["g,x", "a,1", "b,\"2, twee\"", "a,3"].joined(separator: newline) + newline, "\(name).csv", in: dir)
+            let result = try CLI.run(["describe", path, "--format", "csv"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("3 data rows read"), "\(name): \(result.stderr)")
+            profiles.append(result.stdout)
+            // Standard input is read sequentially (no blocks): the same.
+            let piped = try CLI.run(["describe", "-", "--format", "csv"], stdin: try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(piped.stdout == result.stdout)
+
+            let bad = Self.write(["g,x", "a,1", "", "b", "a,3"].joined(separator: newline) + newline, "bad-\(name).csv", in: dir)
+            let error = try CLI.run(["describe", bad])
+            #expect(error.status == 1)
+            #expect(error.stderr.contains("bad-\(name).csv, line 4: too few fields: expected 2 (as in the header), found 1"), "\(error.stderr)")
+        }
+        #expect(profiles.allSatisfy { $0 == profiles[0] })
+        #expect(profiles[0].contains("x,2,text,3,0,3,,,,\"1 (1); 2, twee (1); 3 (1)\""), "\(profiles[0])")
+
+        // A header ending in CR, then LF lines: every record.
+        let mixed = Self.write("g,x\ra,1\nb,2\r\na,3\n", "mixed.csv", in: dir)
+        let result = try CLI.run(["describe", mixed, "--format", "csv"])
+        let lf = try CLI.run(["describe", Self.write("g,x\na,1\nb,2\na,3\n", "lf-only.csv", in: dir), "--format", "csv"])
+        #expect(result.stdout == lf.stdout, "\(result.stdout)")
+        #expect(result.stderr.contains("3 data rows read"))
+    }
+
+    @Test("a bare-CR file over 4 MiB reads every record, from the file (in blocks) and from standard input (serially)")
+    func largeBareCR() throws {
+        let dir = CLI.temporaryDirectory()
+        var lines = ["id,groep,score,opmerking"]
+        let remarks = ["", "geen", "\"met, komma\"", "\"met \"\"quote\"\"\""]
+        for i in 0..<200_000 { lines.append("\(i),groep \(i % 17),\(i % 10),\(remarks[i % remarks.count])") }
+        var outputs: [String] = []
+        for (name, newline) in [("lf", "\n"), ("cr", "\r"), ("crlf", "\r\n")] {
+            let path = Self.write(lines.joined(separator: newline) + newline, "\(name).csv", in: dir)
+            #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int) > 4 << 20)
+            let result = try CLI.run(["describe", path, "--format", "csv", "-q"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("id,1,integer,200000,0,200000"), "\(name): \(result.stdout)")
+            outputs.append(result.stdout)
+        }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        let piped = try CLI.run(["describe", "-", "--format", "csv", "-q"],
+                                stdin: Data((lines.joined(separator: "\r") + "\r").utf8))
+        #expect(piped.stdout == outputs[0])
+    }
+
+    @Test("a stray CR inside an unquoted field ends a line everywhere: the reader and weigh's copy agree")
+    func strayCR() throws {
+        let dir = CLI.temporaryDirectory()
+        // 1,a CR 2,b: two records; weigh writes a weight into each and keeps the CR.
+        let stray = Self.write("id,cel\n1,a\r2,b\n3,a\n", "stray.csv", in: dir)
+        let described = try CLI.run(["describe", stray])
+        #expect(described.stderr.contains("3 data rows read"), "\(described.stderr)")
+        let weighed = try CLI.run(["weigh", stray, "--cell", "cel", "--frame", Self.frame, "-q"])
+        #expect(weighed.status == 0, "\(weighed.stderr)")
+        #expect(weighed.stdout == "id,cel,weight\n1,a,30\r2,b,40\n3,a,30\n")
+        // A CR that cuts a record in two: an error at its line, not a wrong count.
+        let cut = Self.write("id,cel\n1,a\n2\r,b\n", "cut.csv", in: dir)
+        let error = try CLI.run(["weigh", cut, "--cell", "cel", "--frame", Self.frame, "-q"])
+        #expect(error.status == 1)
+        #expect(error.stderr.contains("cut.csv, line 3: too few fields: expected 2 (as in the header), found 1"), "\(error.stderr)")
+        // CRLF written through a text-mode filter (CR CR LF): a blank line after each record.
+        let doubled = Self.write("id,cel\r\r\n1,a\r\r\n2,b\r\r\n", "doubled.csv", in: dir)
+        let copy = try CLI.run(["weigh", doubled, "--cell", "cel", "--frame", Self.frame, "-q"])
+        #expect(copy.stdout == "id,cel,weight\r\r\n1,a,60\r\r\n2,b,40\r\r\n", "\(copy.stderr)")
+    }
+
+    @Test("the bundled file with bare CR line ends: weigh writes the same bytes (CR for LF), tables the same tables")
+    func bundledBareCR() throws {
+        let dir = CLI.temporaryDirectory()
+        let original = try Data(contentsOf: URL(fileURLWithPath: Self.bundled))
+        let cr = Self.write(original.map { $0 == 10 ? 13 : $0 }, "ambtsdragers-cr.csv", in: dir)
+        let weighed = try CLI.run(["weigh", Self.bundled, "-q"])
+        let weighedCR = try CLI.run(["weigh", cr, "-q"])
+        #expect(weighed.status == 0 && weighedCR.status == 0, "\(weighedCR.stderr)")
+        #expect(weighedCR.stdout == weighed.stdout.replacingOccurrences(of: "\n", with: "\r"))
+        let tables = try CLI.run(["tables", Self.bundled, "--table", "2.2", "--table", "2.15", "-q"])
+        let tablesCR = try CLI.run(["tables", cr, "--table", "2.2", "--table", "2.15", "-q"])
+        #expect(tablesCR.status == 0 && tablesCR.stdout == tables.stdout, "\(tablesCR.stderr)")
+    }
+}

@@ -107,4 +107,66 @@ struct HostileInputTests {
         let tablesCR = try CLI.run(["tables", cr, "--table", "2.2", "--table", "2.15", "-q"])
         #expect(tablesCR.status == 0 && tablesCR.stdout == tables.stdout, "\(tablesCR.stderr)")
     }
+
+    // MARK: 5. streams
+
+    @Test("tables and weigh read standard input once: without --survey, the same output as the file")
+    func standardInput() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.bundled))
+        let tables = try CLI.run(["tables", Self.bundled, "-q"])
+        let piped = try CLI.run(["tables", "-", "-q"], stdin: bytes)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == tables.stdout)
+        #expect(tables.stdout.contains("Tabel 2.2"))
+
+        let weighed = try CLI.run(["weigh", Self.bundled, "-q"])
+        let weighedPiped = try CLI.run(["weigh", "-", "-q"], stdin: bytes)
+        #expect(weighedPiped.status == 0, "\(weighedPiped.stderr)")
+        #expect(weighedPiped.stdout == weighed.stdout)
+        #expect(weighed.stdout.hasPrefix("respondent_id,"))
+
+        // Over 4 MiB (more than the first read), and in error messages the input is still <stdin>.
+        var big = bytes
+        let body = bytes.drop(while: { $0 != 10 }).dropFirst()
+        for _ in 0..<12 { big.append(contentsOf: body) }
+        #expect(big.count > 4 << 20)
+        let dir = CLI.temporaryDirectory()
+        let bigFile = Self.write(Array(big), "big.csv", in: dir)
+        let bigTables = try CLI.run(["tables", bigFile, "--table", "2.2", "-q"])
+        let bigPiped = try CLI.run(["tables", "-", "--table", "2.2", "-q"], stdin: big)
+        #expect(bigPiped.status == 0, "\(bigPiped.stderr)")
+        #expect(bigPiped.stdout == bigTables.stdout)
+        let broken = try CLI.run(["tables", "-", "-q"], stdin: Data("respondent_id,bestuurslaag\n1\n".utf8))
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("<stdin>"), "\(broken.stderr)")
+        #expect(!broken.stderr.contains("monitor-input-"), "\(broken.stderr)")
+    }
+
+    @Test("weigh reads a FIFO written by another process, and a process substitution, as it reads the file")
+    func fifo() throws {
+        let dir = CLI.temporaryDirectory()
+        let fifo = dir.appendingPathComponent("respondenten.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$1\" > \"$2\"", "sh", Self.bundled, fifo]
+        try writer.run()
+        let weighed = try CLI.run(["weigh", fifo, "-q"])
+        if writer.isRunning && weighed.status != 0 { writer.terminate() }  // never opened: do not hang
+        writer.waitUntilExit()
+        #expect(weighed.status == 0, "\(weighed.stderr)")
+        let regular = try CLI.run(["weigh", Self.bundled, "-q"])
+        #expect(weighed.stdout == regular.stdout)
+        #expect(!weighed.stdout.isEmpty)
+
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { return }
+        let substitution = Process()
+        substitution.executableURL = URL(fileURLWithPath: "/bin/bash")
+        substitution.arguments = ["-c", "\"$1\" weigh <(cat \"$2\") -q --output \"$3\"", "bash", CLI.binary.path, Self.bundled,
+                                  dir.appendingPathComponent("out.csv").path]
+        try substitution.run()
+        substitution.waitUntilExit()
+        #expect(substitution.terminationStatus == 0)
+        #expect(try String(contentsOfFile: dir.appendingPathComponent("out.csv").path, encoding: .utf8) == regular.stdout)
+    }
 }

@@ -73,7 +73,9 @@ extension Monitor {
             var computed: [ComputedTable] = []
             var inputs: [InputSource] = []
             var sourceLines: [String] = []
-            for (surveyName, source, shownName) in try sources(selected) {
+            let sources = try sources(selected)
+            defer { for (_, source, _) in sources { source.removeBuffer() } }
+            for (surveyName, source, shownName) in sources {
                 inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }

@@ -89,7 +89,9 @@ extension Monitor {
 
             var computed: [ComputedTable] = []
             var inputs: [InputSource] = []
-            for (surveyName, source) in try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input) {
+            let sources = try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input)
+            defer { for (_, source) in sources { source.removeBuffer() } }
+            for (surveyName, source) in sources {
                 inputs.append(source)
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }

@@ -64,15 +64,11 @@ extension Monitor {
         }
 
         func run() throws {
-            var source = InputSource(argument: file)
-            var spooled: String?
-            if source == .standardInput {
-                // Two passes (read, then copy with the new column) need a file: keep standard input in one.
-                spooled = try spoolStandardInput()
-                source = .file(spooled!)
-            }
-            defer { if let spooled { unlink(spooled) } }
-            let displayName = file == "-" ? "<stdin>" : file
+            // Three reads (header, records, the copy with the new column) of the same bytes: standard input, a pipe or
+            // a FIFO is copied once into a temporary file.
+            let source = try InputSource(argument: file).rereadable()
+            defer { source.removeBuffer() }
+            let displayName = source.displayName
             let options = try input.csvOptions()
             let map = try input.exportMap()
             let reader = CSVReader(options: options, progress: Terminal.progress(label: "reading \(displayName)", quiet: output.quiet))
@@ -133,7 +129,7 @@ extension Monitor {
                 let text = NumberFormat.exact(w)
                 return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
             }
-            let out = try BufferedOutput(path: output.path, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
+            let out = try BufferedOutput(path: output.path, protecting: [source])
             do {
                 let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { out.write($0) }
                 guard written == table.rowCount else {
@@ -146,7 +142,7 @@ extension Monitor {
             }
             let text = WeightingReport.render(result, scheme: weightingScheme, frames: frames, source: displayName, rowsRead: table.rowCount)
             if let report {
-                try AtomicFile.write(Data(text.utf8), to: report, protecting: [.file(displayName)])
+                try AtomicFile.write(Data(text.utf8), to: report, protecting: [source])
             }
             let d = result.diagnostics
             Terminal.note("\(NumberFormat.grouped(table.rowCount)) rows read, \(NumberFormat.grouped(result.weights.count)) weighted, 0 rejected; scheme \(weightingScheme.name); Kish deff \(NumberFormat.fixed(d.kishDesignEffect, 3)), effective n \(NumberFormat.fixed(d.effectiveSampleSize, 1))", quiet: output.quiet)
@@ -235,21 +231,6 @@ extension Monitor {
             default:
                 return DataError(.frame, position, error.description)
             }
-        }
-
-        func spoolStandardInput() throws -> String {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-stdin-\(getpid()).csv").path
-            FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw DataError(.io, SourcePosition(file: "<stdin>"), "cannot buffer standard input in \(path)")
-            }
-            while true {
-                let data = FileHandle.standardInput.readData(ofLength: 1 << 22)
-                if data.isEmpty { break }
-                handle.write(data)
-            }
-            try handle.close()
-            return path
         }
     }
 }

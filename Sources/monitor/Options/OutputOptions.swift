@@ -48,7 +48,7 @@ enum AtomicFile {
     /// The resolved target path, after checking it is not an input and its folder exists.
     static func checkTarget(_ path: String, protecting inputs: [InputSource]) throws -> String {
         let target = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-        for case .file(let input) in inputs {
+        for input in inputs.compactMap(\.protectedPath) {
             let source = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
             if source.path == target.path || sameFile(source.path, target.path) {
                 throw UsageError("\(path) is an input file; refusing to overwrite the input")

@@ -169,4 +169,68 @@ struct HostileInputTests {
         #expect(substitution.terminationStatus == 0)
         #expect(try String(contentsOfFile: dir.appendingPathComponent("out.csv").path, encoding: .utf8) == regular.stdout)
     }
+
+    // MARK: 6. binary input
+
+    @Test("a NUL byte is an error naming file, line, column and value; exit 1")
+    func nulByte() throws {
+        let dir = CLI.temporaryDirectory()
+        let path = Self.write(Array("a,b\n1,x\n2,y\0z\n".utf8), "nul.csv", in: dir)
+        let message = "line 3, column 2 \"b\", value \"y\\0\": a NUL byte"
+        let result = try CLI.run(["describe", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("nul.csv, " + message), "\(result.stderr)")
+        let piped = try CLI.run(["describe", "-"], stdin: try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(piped.status == 1)
+        #expect(piped.stderr.contains("<stdin>, " + message), "\(piped.stderr)")
+        // In a quoted field, and in a column the command does not keep: still an error.
+        let quoted = Self.write(Array("id,cel,opmerking\n1,a,\"x\0\"\n".utf8), "quoted.csv", in: dir)
+        let weighed = try CLI.run(["weigh", quoted, "--cell", "cel", "--frame", Self.frame])
+        #expect(weighed.status == 1)
+        #expect(weighed.stderr.contains("quoted.csv, line 2, column 3 \"opmerking\", value \"x\\0\": a NUL byte"), "\(weighed.stderr)")
+    }
+
+    static let sav = Array("$FL2@(#) IBM SPSS STATISTICS 64-bit Linux 29.0.0.0".utf8) + [UInt8](repeating: 32, count: 12) + [2, 0, 0, 0, 0, 0, 0, 0]
+
+    @Test("binary formats are recognised by their signature: exit 1, what the file is and how to get a CSV", arguments: [
+        ("data.sav", sav, "data.sav: this is an SPSS data file (.sav), not a CSV file; export it from SPSS as CSV"),
+        ("data.zsav", Array("$FL3".utf8) + Array(sav.dropFirst(4)), "this is a compressed SPSS data file (.zsav), not a CSV file"),
+        ("data.xlsx", [0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0] + [UInt8](repeating: 0, count: 22) + Array("xl/workbook.xml".utf8),
+         "this is an Excel workbook (.xlsx), not a CSV file; save the sheet from Excel as \"CSV UTF-8 (comma delimited)\""),
+        ("data.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "this is an Excel 97-2003 workbook (.xls)"),
+        ("data.csv.zip", [0x50, 0x4B, 0x03, 0x04, 20, 0] + Array("data.csv".utf8), "this is a ZIP archive, not a CSV file; decompress it first"),
+        ("data.parquet", Array("PAR1".utf8) + [0x15, 0x00, 0x15, 0x1C], "this is a Parquet file"),
+        ("data.csv.gz", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 3], "this is a gzip-compressed file, not a CSV file; decompress it first"),
+        ("data.dta", Array("<stata_dta><header><release>118</release>".utf8), "this is a Stata data file (.dta)"),
+        ("old.dta", [0x72, 0x02, 0x01, 0x00, 0x05, 0x00], "this is a Stata data file (.dta)"),
+        ("data.sas7bdat", [UInt8](repeating: 0, count: 12) + [0xC2, 0xEA, 0x81, 0x60, 0xB3, 0x14, 0x11, 0xCF, 0xBD, 0x92,
+                                                             0x08, 0x00, 0x09, 0xC7, 0x31, 0x8C, 0x18, 0x1F, 0x10, 0x11],
+         "this is a SAS data set (.sas7bdat)"),
+        ("unicode.txt", [0xFF, 0xFE] + Array("a\0\t\0b\0\r\0\n\0".utf8), "this is UTF-16 text (Excel's \"Unicode text\")"),
+    ] as [(String, [UInt8], String)])
+    func binaryFormats(name: String, bytes: [UInt8], message: String) throws {
+        let dir = CLI.temporaryDirectory()
+        let path = Self.write(bytes, name, in: dir)
+        let result = try CLI.run(["describe", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("monitor: error: "))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("an SPSS file given to weigh or tables, as a file or on standard input, is the same error; PAR1 as a column name is CSV")
+    func binaryElsewhere() throws {
+        let dir = CLI.temporaryDirectory()
+        let path = Self.write(Self.sav, "data.sav", in: dir)
+        for arguments in [["weigh", path], ["tables", path], ["tables", "-"], ["weigh", "-"], ["report", path]] {
+            let result = try CLI.run(arguments + ["-q"], stdin: Data(Self.sav))
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains("this is an SPSS data file (.sav), not a CSV file"), "\(arguments): \(result.stderr)")
+        }
+        let csv = Self.write("PAR1,PAR2\n1,2\n", "parameters.csv", in: dir)
+        let result = try CLI.run(["describe", csv])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("1 data rows read"))
+    }
 }

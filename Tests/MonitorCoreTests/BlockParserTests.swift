@@ -8,7 +8,7 @@ import Testing
 /// dictionaries, line numbers, and the same errors at the same lines. The cases are made of the corners that
 /// break naive splitters: quoted line breaks and delimiters, doubled quotes, LF, CRLF and bare CR line ends (and
 /// a stray CR inside a line), blank and whitespace-only lines, spaces around fields, short and long records,
-/// malformed and unterminated quotes, a missing final line end.
+/// malformed and unterminated quotes, NUL bytes, a missing final line end.
 @Suite("Block reader = sequential libcsv")
 struct BlockParserTests {
     static let pieces = ["a", "ja", "12", " 7 ", "\t x\t", "", "é€", "weet_niet", "\"q,uoted\"", "\"two\nlines\"",
@@ -33,6 +33,7 @@ struct BlockParserTests {
             case 3 where r.below(4) == 0: text += broken[r.below(broken.count)] + newline
             case 4 where r.below(3) == 0: text += "x" + lineEnds[2]  // old Mac line end inside a line
             case 5 where r.below(3) == 0: text += "x\r\r\n"  // CRLF written through a text-mode filter
+            case 6 where r.below(6) == 0: text += "n\0l" + newline  // a NUL byte
             default:
                 let fields = (0..<width).map { _ in pieces[r.below(pieces.count)] }
                 text += fields.joined(separator: delimiter)
@@ -125,6 +126,18 @@ struct BlockParserTests {
             #expect(header == ["id", "naam", "opmerking"])
             #expect(rows == 3_000)
         }
+    }
+
+    @Test("a NUL byte is an error at its line and column, sequential and in blocks")
+    func nulByte() throws {
+        var text = "a,b\r\n"
+        for i in 0..<2_000 { text += "\(i),x\r\n" }
+        text += "2000,x\0y\r\n"
+        let path = Fixtures.temporary(Array(text.utf8))
+        let reference = Self.read(path, parallel: false)
+        #expect(Self.read(path, parallel: true, blockSize: 1024, workers: 2) == reference)
+        guard case .failure(let message) = reference else { Issue.record("no error"); return }
+        #expect(message.contains("line 2002, column 2 \"b\", value \"x\\0\": a NUL byte"), "\(message)")
     }
 
     @Test("malformed quoting deep in a large file is reported at its line, as the sequential reader reports it")

@@ -16,11 +16,11 @@ import Darwin
 /// own column dictionaries, and the blocks are stitched together in file order afterwards (codes renumbered
 /// so that every column's dictionary is in order of first appearance, exactly as a sequential read makes it).
 ///
-/// Within a block, a line without a quote or a carriage return inside it is split on the delimiter directly,
+/// Within a block, a line without a quote, a NUL or a carriage return inside it is split on the delimiter directly,
 /// trimming spaces and tabs around fields as libcsv does; every other record (quoted fields, line breaks in
 /// fields, old Mac line ends) goes through libcsv, one physical line at a time (`LineEnds`: LF, CRLF or a bare
-/// CR) as the sequential reader feeds it. When libcsv reports malformed quoting anywhere, the caller
-/// re-reads the file sequentially so that the error names the same line as it always has.
+/// CR) as the sequential reader feeds it. When libcsv reports malformed quoting anywhere, or a line holds a NUL
+/// byte, the caller re-reads the file sequentially so that the error names the same line as it always has.
 struct BlockParser {
     /// A stretch of records parsed by one worker.
     struct Segment {
@@ -222,7 +222,7 @@ struct BlockParser {
             var contentEnd = lineEnd
             if contentEnd > p && contentEnd.load(fromByteOffset: -1, as: UInt8.self) == 13 { contentEnd -= 1 }
             let length = contentEnd - p
-            if fastPath && memchr(p, 34, length) == nil && memchr(p, 13, length) == nil {
+            if fastPath && memchr(p, 34, length) == nil && memchr(p, 13, length) == nil && memchr(p, 0, length) == nil {
                 state.pointee.rowStartLine = state.pointee.currentLine
                 fastRecord(state, p, length, delimiter: delimiter)
                 // A line end: an LF, or the CR that ends the segment.
@@ -231,13 +231,13 @@ struct BlockParser {
                 continue
             }
             // Through libcsv, one physical line at a time (a bare CR ends a line too), to the end of this LF line
-            // and on until the record is complete.
+            // and on until the record is complete. A NUL byte: the sequential reader names its position.
             let through = nl.map { $0 + 1 } ?? end
             var q = p
             repeat {
                 if parser.pointee.pstate == 0 { state.pointee.rowStartLine = state.pointee.currentLine }
                 let (pieceEnd, endsLine) = lines.piece(from: q)
-                if csv_parse(parser, q, pieceEnd - q, dataField, dataRecord, state) != pieceEnd - q {
+                if memchr(q, 0, pieceEnd - q) != nil || csv_parse(parser, q, pieceEnd - q, dataField, dataRecord, state) != pieceEnd - q {
                     failed = true
                     break
                 }

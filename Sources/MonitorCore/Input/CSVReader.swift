@@ -98,6 +98,9 @@ struct ParseState {
     static let badLimit = DataErrors.shownLimit
 }
 
+typealias ParseField = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void
+typealias ParseRecord = @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
+
 private let headerField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
     let state = context.unsafelyUnwrapped.assumingMemoryBound(to: ParseState.self)
     if state.pointee.headerDone { return }
@@ -275,6 +278,10 @@ public struct CSVReader {
             var p = UnsafeRawPointer(chunks.buffer.baseAddress!)
             let end = p + count
             if dialect == nil {
+                let format = InputFormat.sniff(UnsafeRawBufferPointer(start: p, count: min(count, 4096)))
+                if format != .csv {
+                    throw DataError(.notCSV, SourcePosition(file: name), "this is \(format.description), not a CSV file; \(format.remedy)")
+                }
                 var bom = false
                 if count >= 3 && p.load(as: UInt8.self) == 0xEF && p.load(fromByteOffset: 1, as: UInt8.self) == 0xBB
                     && p.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
@@ -307,6 +314,10 @@ public struct CSVReader {
                 let (pieceEnd, endsLine) = lines.piece(from: p)
                 let length = pieceEnd - p
                 if !sawAnyByte && !isBlank(p, length) { sawAnyByte = true }
+                if let zero = memchr(p, 0, length) {
+                    throw nulByte(at: UnsafeRawPointer(zero), from: p, parser, state, name: name, header: header,
+                                  callbacks: (fieldCallback, recordCallback))
+                }
                 let parsed = csv_parse(parser, p, length, fieldCallback, recordCallback, state)
                 if parsed != length {
                     throw malformedQuote(parser, state, name: name, header: header)
@@ -462,6 +473,24 @@ public struct CSVReader {
             if b != 10 && b != 13 && b != 32 && b != 9 { return false }
         }
         return true
+    }
+
+    /// A NUL byte at `zero` in the piece starting at `p`: the field it is in (the piece parsed up to it) and its line.
+    private func nulByte(at zero: UnsafeRawPointer, from p: UnsafeRawPointer, _ parser: UnsafeMutablePointer<csv_parser>,
+                         _ state: UnsafeMutablePointer<ParseState>, name: String, header: [String],
+                         callbacks: (ParseField, ParseRecord)) -> DataError {
+        if csv_parse(parser, p, zero - p, callbacks.0, callbacks.1, state) != zero - p {
+            return malformedQuote(parser, state, name: name, header: header)
+        }
+        let column = state.pointee.fieldIndex
+        var partial = ""
+        if let buffer = parser.pointee.entry_buf, parser.pointee.entry_pos > 0 {
+            partial = TextDecoding.decode(UnsafeBufferPointer(start: buffer, count: parser.pointee.entry_pos), as: .utf8)
+        }
+        return DataError(.binary,
+                         SourcePosition(file: name, line: state.pointee.currentLine, column: column + 1,
+                                        columnName: column < header.count ? header[column] : nil, value: partial + "\\0"),
+                         "a NUL byte (\\0): binary data, not CSV text (a damaged file, or a binary format such as a spreadsheet or statistics file)")
     }
 
     private func malformedQuote(_ parser: UnsafeMutablePointer<csv_parser>, _ state: UnsafeMutablePointer<ParseState>,

@@ -7,7 +7,7 @@
 /// Only formats with an unmistakable signature are recognised; everything else is `.csv` (the reader then
 /// rejects a NUL byte anywhere, with its position). Short printable signatures (`$FL2`, `PAR1`) count only
 /// when the bytes after them hold a NUL, so a CSV whose first column is called `PAR1` is still a CSV.
-public enum InputFormat: String, Sendable, CaseIterable {
+public enum InputFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case csv
     /// SPSS system file (`$FL2`).
     case spssSav

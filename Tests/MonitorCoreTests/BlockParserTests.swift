@@ -6,9 +6,9 @@ import Testing
 /// The block reader (file cut at record boundaries, blocks parsed on several workers, quote-free lines split
 /// without libcsv) reads every file exactly as libcsv alone reads it sequentially: the same header, rows,
 /// dictionaries, line numbers, and the same errors at the same lines. The cases are made of the corners that
-/// break naive splitters: quoted line breaks and delimiters, doubled quotes, CRLF and lone CR line ends, blank
-/// and whitespace-only lines, spaces around fields, short and long records, malformed and unterminated quotes,
-/// a missing final line end.
+/// break naive splitters: quoted line breaks and delimiters, doubled quotes, LF, CRLF and bare CR line ends (and
+/// a stray CR inside a line), blank and whitespace-only lines, spaces around fields, short and long records,
+/// malformed and unterminated quotes, NUL bytes, a missing final line end.
 @Suite("Block reader = sequential libcsv")
 struct BlockParserTests {
     static let pieces = ["a", "ja", "12", " 7 ", "\t x\t", "", "é€", "weet_niet", "\"q,uoted\"", "\"two\nlines\"",
@@ -22,7 +22,7 @@ struct BlockParserTests {
         var r = SplitMix64(state: UInt64(truncatingIfNeeded: seed))
         let width = 1 + r.below(5)
         let delimiter = [",", ";", "\t"][r.below(3)]
-        let newline = lineEnds[r.below(2)]
+        let newline = lineEnds[r.below(3)]
         var text = (0..<width).map { "c\($0)" }.joined(separator: delimiter) + newline
         let records = r.below(60)
         for k in 0..<records {
@@ -32,6 +32,8 @@ struct BlockParserTests {
             case 2: text += (0...(width + r.below(2))).map { _ in pieces[r.below(pieces.count)] }.joined(separator: delimiter) + newline
             case 3 where r.below(4) == 0: text += broken[r.below(broken.count)] + newline
             case 4 where r.below(3) == 0: text += "x" + lineEnds[2]  // old Mac line end inside a line
+            case 5 where r.below(3) == 0: text += "x\r\r\n"  // CRLF written through a text-mode filter
+            case 6 where r.below(6) == 0: text += "n\0l" + newline  // a NUL byte
             default:
                 let fields = (0..<width).map { _ in pieces[r.below(pieces.count)] }
                 text += fields.joined(separator: delimiter)
@@ -96,6 +98,46 @@ struct BlockParserTests {
         } else {
             Issue.record("the reference read failed")
         }
+    }
+
+    @Test("LF, CRLF and bare CR line ends: the same rows, values and line numbers, sequential and in blocks",
+          arguments: [1, 7, 1 << 22])
+    func lineEndStyles(chunkSize: Int) throws {
+        var records = ["id,naam,opmerking"]
+        for i in 0..<3_000 {
+            records.append("\(i),naam \(i % 13),\(i % 7 == 0 ? "\"met, komma\"" : (i % 5 == 0 ? "" : "geen"))")
+        }
+        var outcomes: [Outcome] = []
+        for newline in Self.lineEnds {
+            let path = Fixtures.temporary(Array((records.joined(separator: newline) + newline).utf8))
+            for (parallel, fastPath) in [(false, true), (true, true), (true, false)] {
+                var reader = CSVReader(chunkSize: chunkSize)
+                reader.parallel = parallel
+                reader.fastPath = fastPath
+                reader.blockSize = 4096
+                reader.minimumSplit = 1
+                reader.workers = 2
+                let t = try reader.read(.file(path), columns: .all)
+                outcomes.append(.table(header: t.header, rows: t.rowCount, columns: t.columns, lineIndex: t.lineIndex))
+            }
+        }
+        #expect(outcomes.allSatisfy { $0 == outcomes[0] })
+        if case .table(let header, let rows, _, _) = outcomes[0] {
+            #expect(header == ["id", "naam", "opmerking"])
+            #expect(rows == 3_000)
+        }
+    }
+
+    @Test("a NUL byte is an error at its line and column, sequential and in blocks")
+    func nulByte() throws {
+        var text = "a,b\r\n"
+        for i in 0..<2_000 { text += "\(i),x\r\n" }
+        text += "2000,x\0y\r\n"
+        let path = Fixtures.temporary(Array(text.utf8))
+        let reference = Self.read(path, parallel: false)
+        #expect(Self.read(path, parallel: true, blockSize: 1024, workers: 2) == reference)
+        guard case .failure(let message) = reference else { Issue.record("no error"); return }
+        #expect(message.contains("line 2002, column 2 \"b\", value \"x\\0\": a NUL byte"), "\(message)")
     }
 
     @Test("malformed quoting deep in a large file is reported at its line, as the sequential reader reports it")

@@ -8,18 +8,19 @@ import Darwin
 
 /// The data records of a CSV file parsed in blocks on every core, with a fast path for records without quotes.
 ///
-/// After the header the input is read in large chunks. Each chunk is cut at record boundaries: a line end is a
-/// record boundary when the number of quote characters before it (since the chunk's start, which is a boundary)
-/// is even, because a quoted field holds its quotes doubled (RFC 4180). A chunk is split this way into one
+/// After the header the input is read in large chunks. Each chunk is cut at record boundaries: a line end (LF,
+/// CRLF or a bare CR; never between a CR and its LF) is a record boundary when the number of quote characters
+/// before it (since the chunk's start, which is a boundary) is even, because a quoted field holds its quotes
+/// doubled (RFC 4180). A chunk is split this way into one
 /// block per worker; the workers parse their blocks at the same time, each with its own libcsv parser and its
 /// own column dictionaries, and the blocks are stitched together in file order afterwards (codes renumbered
 /// so that every column's dictionary is in order of first appearance, exactly as a sequential read makes it).
 ///
-/// Within a block, a line without a quote or a carriage return inside it is split on the delimiter directly,
+/// Within a block, a line without a quote, a NUL or a carriage return inside it is split on the delimiter directly,
 /// trimming spaces and tabs around fields as libcsv does; every other record (quoted fields, line breaks in
-/// fields, old Mac line ends) goes through libcsv, one physical line at a time as the sequential reader feeds
-/// it. When libcsv reports malformed quoting anywhere, the caller re-reads the file sequentially so that the
-/// error names the same line as it always has.
+/// fields, old Mac line ends) goes through libcsv, one physical line at a time (`LineEnds`: LF, CRLF or a bare
+/// CR) as the sequential reader feeds it. When libcsv reports malformed quoting anywhere, or a line holds a NUL
+/// byte, the caller re-reads the file sequentially so that the error names the same line as it always has.
 struct BlockParser {
     /// A stretch of records parsed by one worker.
     struct Segment {
@@ -128,19 +129,22 @@ struct BlockParser {
         return odd
     }
 
-    /// The end (just after a line end) of the last complete record in [p, end), or nil.
+    /// The end (just after a line end: LF, CRLF, or a CR followed by something else than LF) of the last complete
+    /// record in [p, end), or nil. Never between the CR and the LF of a CRLF: a CR as the last byte is no boundary.
     static func lastBoundary(_ p: UnsafeRawPointer, _ end: UnsafeRawPointer) -> UnsafeRawPointer? {
         var odd = oddQuotes(p, end)
         var e = end
-        while e > p {
-            var nl = e - 1
-            while nl >= p && nl.load(as: UInt8.self) != 10 { nl -= 1 }
-            if nl < p { return nil }
-            let after = nl + 1
-            // Parity at `after` = parity of [p, end) minus the quotes in [after, e).
-            if oddQuotes(after, e) { odd.toggle() }
-            if !odd { return after }
-            e = nl
+        var i = end - 1
+        while i >= p {
+            let b = i.load(as: UInt8.self)
+            if b == 10 || (b == 13 && i + 1 < end && (i + 1).load(as: UInt8.self) != 10) {
+                let after = i + 1
+                // Parity at `after` = parity of [p, end) minus the quotes in [after, e).
+                if oddQuotes(after, e) { odd.toggle() }
+                if !odd { return after }
+                e = after
+            }
+            i -= 1
         }
         return nil
     }
@@ -148,10 +152,11 @@ struct BlockParser {
     /// The first record boundary at or after `from` in [p, end) (p a boundary), or nil.
     static func boundary(after from: UnsafeRawPointer, start p: UnsafeRawPointer, end: UnsafeRawPointer) -> UnsafeRawPointer? {
         var odd = oddQuotes(p, from)
+        var lines = LineEnds(from, end, crAtEndEndsLine: false)
         var q = from
         while q < end {
-            guard let nl = memchr(q, 10, end - q) else { return nil }
-            let after = UnsafeRawPointer(nl) + 1
+            let (after, endsLine) = lines.piece(from: q)
+            guard endsLine else { return nil }
             if oddQuotes(q, after) { odd.toggle() }
             if !odd { return after }
             q = after
@@ -209,32 +214,36 @@ struct BlockParser {
         var failed = false
         var p = start
         let delimiter = self.delimiter
+        // The segment ends at a record boundary or at the end of the input: a CR as its last byte ends a line.
+        var lines = LineEnds(start, end, crAtEndEndsLine: true)
         while p < end {
             let nl = memchr(p, 10, end - p).map { UnsafeRawPointer($0) }
             let lineEnd = nl ?? end
             var contentEnd = lineEnd
             if contentEnd > p && contentEnd.load(fromByteOffset: -1, as: UInt8.self) == 13 { contentEnd -= 1 }
             let length = contentEnd - p
-            if fastPath && memchr(p, 34, length) == nil && memchr(p, 13, length) == nil {
+            if fastPath && memchr(p, 34, length) == nil && memchr(p, 13, length) == nil && memchr(p, 0, length) == nil {
                 state.pointee.rowStartLine = state.pointee.currentLine
                 fastRecord(state, p, length, delimiter: delimiter)
-                if nl != nil { state.pointee.currentLine += 1 }
+                // A line end: an LF, or the CR that ends the segment.
+                if nl != nil || contentEnd < lineEnd { state.pointee.currentLine += 1 }
                 p = nl.map { $0 + 1 } ?? end
                 continue
             }
-            // Through libcsv, line after line, until the record is complete.
+            // Through libcsv, one physical line at a time (a bare CR ends a line too), to the end of this LF line
+            // and on until the record is complete. A NUL byte: the sequential reader names its position.
+            let through = nl.map { $0 + 1 } ?? end
             var q = p
             repeat {
                 if parser.pointee.pstate == 0 { state.pointee.rowStartLine = state.pointee.currentLine }
-                let lineNL = memchr(q, 10, end - q).map { UnsafeRawPointer($0) }
-                let pieceEnd = lineNL.map { $0 + 1 } ?? end
-                if csv_parse(parser, q, pieceEnd - q, dataField, dataRecord, state) != pieceEnd - q {
+                let (pieceEnd, endsLine) = lines.piece(from: q)
+                if memchr(q, 0, pieceEnd - q) != nil || csv_parse(parser, q, pieceEnd - q, dataField, dataRecord, state) != pieceEnd - q {
                     failed = true
                     break
                 }
-                if lineNL != nil { state.pointee.currentLine += 1 }
+                if endsLine { state.pointee.currentLine += 1 }
                 q = pieceEnd
-            } while q < end && parser.pointee.pstate != 0
+            } while q < end && (q < through || parser.pointee.pstate != 0)
             if failed { break }
             p = q
         }

@@ -8,6 +8,9 @@ import Darwin
 public enum InputSource: Sendable, Equatable {
     case file(String)
     case standardInput
+    /// Standard input, a pipe or a FIFO copied once into the temporary file `path` (`rereadable()`), so that it can be
+    /// read more than once; messages name it `name` (`<stdin>`, or the path given).
+    case buffered(path: String, name: String)
 
     public init(argument: String) {
         self = argument == "-" ? .standardInput : .file(argument)
@@ -18,7 +21,73 @@ public enum InputSource: Sendable, Equatable {
         switch self {
         case .file(let path): return path
         case .standardInput: return "<stdin>"
+        case .buffered(_, let name): return name
         }
+    }
+
+    /// The path a command must not write its output to: the file given (also when buffered), nil for standard input.
+    public var protectedPath: String? {
+        switch self {
+        case .file(let path): return path
+        case .standardInput: return nil
+        case .buffered(_, let name): return name == "<stdin>" ? nil : name
+        }
+    }
+
+    /// A source that can be read more than once (a header peek, then the records; the records, then a copy): a
+    /// regular file as it is; standard input, a pipe, a FIFO or a process substitution (`<(...)`) copied once into
+    /// a temporary file, read from the same bytes every time. Call `removeBuffer()` when done.
+    public func rereadable() throws(DataError) -> InputSource {
+        let fd: Int32
+        switch self {
+        case .buffered: return self
+        case .standardInput: fd = 0
+        case .file(let path):
+            fd = open(path, O_RDONLY)
+            // Missing, unreadable or a directory: the reader says so.
+            if fd < 0 { return self }
+        }
+        defer { if self != .standardInput { close(fd) } }
+        var info = stat()
+        if fstat(fd, &info) == 0 && ((info.st_mode & S_IFMT) == S_IFREG || (info.st_mode & S_IFMT) == S_IFDIR) { return self }
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((directory + "/monitor-input-XXXXXX").utf8CString)
+        let out = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard out >= 0 else {
+            throw DataError(.io, SourcePosition(file: displayName), "cannot buffer the input in \(directory): \(String(cString: strerror(errno)))")
+        }
+        defer { close(out) }
+        let size = 1 << 22
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, size)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 {
+                let reason = String(cString: strerror(errno))
+                unlink(path)
+                throw DataError(.io, SourcePosition(file: displayName), "read failed: \(reason)")
+            }
+            if n == 0 { break }
+            var written = 0
+            while written < n {
+                let w = write(out, buffer + written, n - written)
+                if w < 0 && errno == EINTR { continue }
+                if w <= 0 {
+                    let reason = String(cString: strerror(errno))
+                    unlink(path)
+                    throw DataError(.io, SourcePosition(file: displayName), "cannot buffer the input in \(path): \(reason)")
+                }
+                written += w
+            }
+        }
+        return .buffered(path: path, name: displayName)
+    }
+
+    /// Deletes the temporary copy of a buffered source (nothing for the others).
+    public func removeBuffer() {
+        if case .buffered(let path, _) = self { unlink(path) }
     }
 }
 
@@ -36,11 +105,11 @@ struct ChunkReader: ~Copyable {
         case .standardInput:
             fd = 0
             ownsDescriptor = false
-        case .file(let path):
+        case .file(let path), .buffered(let path, _):
             let opened = open(path, O_RDONLY)
             if opened < 0 {
                 let reason = String(cString: strerror(errno))
-                throw DataError(.io, SourcePosition(file: path), "cannot open file: \(reason)")
+                throw DataError(.io, SourcePosition(file: source.displayName), "cannot open file: \(reason)")
             }
             var info = stat()
             if fstat(opened, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
@@ -84,7 +153,11 @@ struct ChunkReader: ~Copyable {
 
 /// Size of a regular file, or nil (standard input, pipes).
 public func inputSize(_ source: InputSource) -> Int? {
-    guard case .file(let path) = source else { return nil }
+    let path: String
+    switch source {
+    case .file(let p), .buffered(let p, _): path = p
+    case .standardInput: return nil
+    }
     var info = stat()
     guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int(info.st_size)

@@ -98,6 +98,9 @@ struct ParseState {
     static let badLimit = DataErrors.shownLimit
 }
 
+typealias ParseField = @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void
+typealias ParseRecord = @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void
+
 private let headerField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { field, length, context in
     let state = context.unsafelyUnwrapped.assumingMemoryBound(to: ParseState.self)
     if state.pointee.headerDone { return }
@@ -265,6 +268,8 @@ public struct CSVReader {
         var sawAnyByte = false
         var remainder: [UInt8] = []
         var inBlocks = false
+        // The last chunk ended in a CR: whether an LF follows (CRLF) is in the next chunk's first byte.
+        var openCR = false
 
         reading: while true {
             let count = try chunks.next()
@@ -273,34 +278,56 @@ public struct CSVReader {
             var p = UnsafeRawPointer(chunks.buffer.baseAddress!)
             let end = p + count
             if dialect == nil {
+                let format = InputFormat.sniff(UnsafeRawBufferPointer(start: p, count: min(count, 4096)))
+                if format != .csv {
+                    throw DataError(.notCSV, SourcePosition(file: name), "this is \(format.description), not a CSV file; \(format.remedy)")
+                }
                 var bom = false
                 if count >= 3 && p.load(as: UInt8.self) == 0xEF && p.load(fromByteOffset: 1, as: UInt8.self) == 0xBB
                     && p.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
                     p += 3
                     bom = true
                 }
-                let lineEnd = memchr(p, 10, end - p).map { UnsafeRawPointer($0) } ?? end
+                var lines = LineEnds(p, end, crAtEndEndsLine: true)
+                let lineEnd = lines.piece(from: p).end
                 let delimiter = options.delimiter ?? CSVDialect.detectDelimiter(headerLine: UnsafeRawBufferPointer(start: p, count: lineEnd - p))
                 csv_set_delim(parser, delimiter)
                 dialect = CSVDialect(delimiter: delimiter, encoding: .utf8,
                                      decimalComma: options.decimalComma ?? (delimiter == UInt8(ascii: ";")),
                                      hadByteOrderMark: bom)
             }
+            if openCR {
+                openCR = false
+                if p.load(as: UInt8.self) == 10 {
+                    // The LF of a CRLF (libcsv skips it, or keeps it inside a quoted field).
+                    if csv_parse(parser, p, 1, fieldCallback, recordCallback, state) != 1 {
+                        throw malformedQuote(parser, state, name: name, header: header)
+                    }
+                    p += 1
+                }
+                state.pointee.currentLine += 1
+                atLineStart = true
+            }
+            var lines = LineEnds(p, end, crAtEndEndsLine: false)
             while p < end {
                 if atLineStart && parser.pointee.pstate == 0 { state.pointee.rowStartLine = state.pointee.currentLine }
-                let newline = memchr(p, 10, end - p).map { UnsafeRawPointer($0) }
-                let pieceEnd = newline.map { $0 + 1 } ?? end
+                let (pieceEnd, endsLine) = lines.piece(from: p)
                 let length = pieceEnd - p
                 if !sawAnyByte && !isBlank(p, length) { sawAnyByte = true }
+                if let zero = memchr(p, 0, length) {
+                    throw nulByte(at: UnsafeRawPointer(zero), from: p, parser, state, name: name, header: header,
+                                  callbacks: (fieldCallback, recordCallback))
+                }
                 let parsed = csv_parse(parser, p, length, fieldCallback, recordCallback, state)
                 if parsed != length {
                     throw malformedQuote(parser, state, name: name, header: header)
                 }
-                if newline != nil {
+                if endsLine {
                     state.pointee.currentLine += 1
                     atLineStart = true
                 } else {
                     atLineStart = false
+                    openCR = pieceEnd.load(fromByteOffset: -1, as: UInt8.self) == 13
                 }
                 p = pieceEnd
                 if header.isEmpty && state.pointee.headerDone {
@@ -339,10 +366,20 @@ public struct CSVReader {
             var filled = remainder.count
             remainder = []
             var atEnd = false
+            // The header's CR was the chunk's last byte: an LF right after it belongs to the header's line end.
+            var skipLF = openCR
             while true {
                 while !atEnd && filled < capacity {
                     let n = try chunks.fill(buffer + filled, count: capacity - filled)
                     if n == 0 { atEnd = true } else { filled += n; bytesRead += n }
+                }
+                if skipLF {
+                    skipLF = false
+                    if filled > 0 && buffer.load(as: UInt8.self) == 10 {
+                        buffer.copyMemory(from: buffer + 1, byteCount: filled - 1)
+                        filled -= 1
+                        continue
+                    }
                 }
                 if atEnd {
                     parser.parse(buffer, buffer + filled, final: true)
@@ -436,6 +473,24 @@ public struct CSVReader {
             if b != 10 && b != 13 && b != 32 && b != 9 { return false }
         }
         return true
+    }
+
+    /// A NUL byte at `zero` in the piece starting at `p`: the field it is in (the piece parsed up to it) and its line.
+    private func nulByte(at zero: UnsafeRawPointer, from p: UnsafeRawPointer, _ parser: UnsafeMutablePointer<csv_parser>,
+                         _ state: UnsafeMutablePointer<ParseState>, name: String, header: [String],
+                         callbacks: (ParseField, ParseRecord)) -> DataError {
+        if csv_parse(parser, p, zero - p, callbacks.0, callbacks.1, state) != zero - p {
+            return malformedQuote(parser, state, name: name, header: header)
+        }
+        let column = state.pointee.fieldIndex
+        var partial = ""
+        if let buffer = parser.pointee.entry_buf, parser.pointee.entry_pos > 0 {
+            partial = TextDecoding.decode(UnsafeBufferPointer(start: buffer, count: parser.pointee.entry_pos), as: .utf8)
+        }
+        return DataError(.binary,
+                         SourcePosition(file: name, line: state.pointee.currentLine, column: column + 1,
+                                        columnName: column < header.count ? header[column] : nil, value: partial + "\\0"),
+                         "a NUL byte (\\0): binary data, not CSV text (a damaged file, or a binary format such as a spreadsheet or statistics file)")
     }
 
     private func malformedQuote(_ parser: UnsafeMutablePointer<csv_parser>, _ state: UnsafeMutablePointer<ParseState>,

@@ -15,9 +15,10 @@ private let markRecordEnd: @convention(c) (Int32, UnsafeMutableRawPointer?) -> V
 }
 
 /// Copies a CSV file byte for byte and appends one field to every record: the header gets `name`, data
-/// record k gets `values[k]`. Records are found with libcsv exactly as `CSVReader` finds them (blank lines
-/// are copied and get nothing), and the new field goes before each record's own line end, so CRLF files
-/// stay CRLF and quoted line breaks stay inside their fields.
+/// record k gets `values[k]`. Records are found with libcsv exactly as `CSVReader` finds them, on the same
+/// physical lines (`LineEnds`: LF, CRLF or a bare CR; blank lines are copied and get nothing), and the new field
+/// goes before each record's own line end, so CRLF files stay CRLF, old Mac files stay CR, and quoted line
+/// breaks stay inside their fields.
 public struct ColumnAppender {
     public var delimiter: UInt8
     public var chunkSize: Int
@@ -42,60 +43,70 @@ public struct ColumnAppender {
         defer { state.deallocate() }
 
         var record = -1  // -1: the header
+        var line = 1  // the physical line the next piece starts on
         var carry: [UInt8] = []  // a line split across chunks
+        let file = source.displayName
         func field(for record: Int) -> [UInt8] {
             let text = record < 0 ? CSVWriter.cell(name, delimiter: Character(Unicode.Scalar(delimiter))) : values[record]
             return [delimiter] + Array(text.utf8)
         }
-        func emit(line: UnsafeRawBufferPointer, final: Bool) throws {
+        /// One physical line (`LineEnds`), or the last line of the input (`final`).
+        func emit(line piece: UnsafeRawBufferPointer, final: Bool) throws {
             state.pointee.ended = false
-            if csv_parse(parser, line.baseAddress, line.count, ignoreField, markRecordEnd, state) != line.count {
-                throw DataError(.malformedQuote, SourcePosition(file: source.displayName), "malformed quoting (run monitor describe on the file for the position)")
+            if csv_parse(parser, piece.baseAddress, piece.count, ignoreField, markRecordEnd, state) != piece.count {
+                throw DataError(.malformedQuote, SourcePosition(file: file, line: line), "malformed quoting (run monitor describe on the file for the position)")
             }
-            guard state.pointee.ended else { return try write(line) }
+            if final && !state.pointee.ended && csv_fini(parser, ignoreField, markRecordEnd, state) != 0 {
+                throw DataError(.unterminatedQuote, SourcePosition(file: file, line: line), "a quoted field is never closed (missing closing quote)")
+            }
+            let endsLine = piece.count > 0 && (piece[piece.count - 1] == 10 || piece[piece.count - 1] == 13)
+            defer { if endsLine { line += 1 } }
+            guard state.pointee.ended else { return try write(piece) }
             guard record < values.count else {
-                throw DataError(.io, SourcePosition(file: source.displayName), "the file has more records than when it was read (did it change?)")
+                throw DataError(.io, SourcePosition(file: file, line: line),
+                                "the file has more records than when it was read (\(values.count)): did it change?")
             }
-            var end = line.count
-            while end > 0, line[end - 1] == 10 || line[end - 1] == 13 { end -= 1 }
-            try write(UnsafeRawBufferPointer(rebasing: line[0..<end]))
+            var end = piece.count
+            while end > 0, piece[end - 1] == 10 || piece[end - 1] == 13 { end -= 1 }
+            try write(UnsafeRawBufferPointer(rebasing: piece[0..<end]))
             try field(for: record).withUnsafeBytes { try write($0) }
-            try write(UnsafeRawBufferPointer(rebasing: line[end...]))
+            try write(UnsafeRawBufferPointer(rebasing: piece[end...]))
             record += 1
         }
         while true {
             let count = try chunks.next()
             if count == 0 { break }
-            let buffer = UnsafeRawBufferPointer(start: chunks.buffer.baseAddress, count: count)
-            var start = 0
-            while start < count {
-                guard let nl = memchr(buffer.baseAddress! + start, 10, count - start) else {
-                    carry += buffer[start..<count]
-                    break
+            let base = UnsafeRawPointer(chunks.buffer.baseAddress!)
+            var q = base
+            if carry.last == 13 {
+                // The last chunk ended in a CR: an LF here completes a CRLF; anything else means the CR ended the line.
+                if base.load(as: UInt8.self) == 10 {
+                    carry.append(10)
+                    q += 1
                 }
-                let end = UnsafeRawPointer(nl) - buffer.baseAddress! + 1
-                if carry.isEmpty {
-                    try emit(line: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), final: false)
+                try carry.withUnsafeBytes { try emit(line: $0, final: false) }
+                carry.removeAll(keepingCapacity: true)
+            }
+            let end = base + count
+            var lines = LineEnds(q, end, crAtEndEndsLine: false)
+            while q < end {
+                let (pieceEnd, endsLine) = lines.piece(from: q)
+                let piece = UnsafeRawBufferPointer(start: q, count: pieceEnd - q)
+                if !endsLine {
+                    carry += piece
+                } else if carry.isEmpty {
+                    try emit(line: piece, final: false)
                 } else {
-                    carry += buffer[start..<end]
+                    carry += piece
                     try carry.withUnsafeBytes { try emit(line: $0, final: false) }
                     carry.removeAll(keepingCapacity: true)
                 }
-                start = end
+                q = pieceEnd
             }
         }
         if !carry.isEmpty {
-            // Last line without a line end: libcsv ends the record only at csv_fini.
-            state.pointee.ended = false
-            _ = csv_parse(parser, carry, carry.count, ignoreField, markRecordEnd, state)
-            if !state.pointee.ended { _ = csv_fini(parser, ignoreField, markRecordEnd, state) }
-            if state.pointee.ended && record < values.count {
-                try carry.withUnsafeBytes { try write($0) }
-                try field(for: record).withUnsafeBytes { try write($0) }
-                record += 1
-            } else {
-                try carry.withUnsafeBytes { try write($0) }
-            }
+            // The last line (without a line end, or ending in a CR): libcsv ends an open record only at csv_fini.
+            try carry.withUnsafeBytes { try emit(line: $0, final: true) }
         }
         return record
     }

@@ -39,6 +39,8 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case io, emptyFile, emptyHeader, duplicateHeader, missingColumn, fieldCount
         case unterminatedQuote, malformedQuote, encoding, invalidValue, frame, design, spec, codebook
+        /// A NUL byte in the input; `notCSV`: a known binary format (`InputFormat`).
+        case binary, notCSV
     }
     public var kind: Kind
     public var position: SourcePosition

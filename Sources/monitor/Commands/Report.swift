@@ -72,7 +72,9 @@ extension Monitor {
             let thresholds = analysis.thresholds
             var computed: [ComputedTable] = []
             var sourceLines: [String] = []
-            for (surveyName, source, shownName) in try sources(selected) {
+            let sources = try sources(selected)
+            defer { for (_, source, _) in sources { source.removeBuffer() } }
+            for (surveyName, source, shownName) in sources {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,

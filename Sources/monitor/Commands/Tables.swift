@@ -89,7 +89,9 @@ extension Monitor {
 
             if !isFolder(output.path) { try output.check(guarding: guarded) }  // a refused target fails before the work
             var computed: [ComputedTable] = []
-            for (surveyName, source) in try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input) {
+            let sources = try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input)
+            defer { for (_, source) in sources { source.removeBuffer() } }
+            for (surveyName, source) in sources {
                 let specsForSurvey = selected.filter { $0.survey == surveyName }
                 if specsForSurvey.isEmpty { continue }
                 let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,

@@ -86,15 +86,11 @@ extension Monitor {
             // Both targets are checked before the work: a refused or impossible one fails now.
             try output.check(guarding: inputs + reportPath)
             if let report { try OutputWriter.check(report, option: "--report", guarding: inputs + output.guardedPath) }
-            var source = InputSource(argument: file)
-            var spooled: String?
-            if source == .standardInput {
-                // Two passes (read, then copy with the new column) need a file: keep standard input in one.
-                spooled = try spoolStandardInput()
-                source = .file(spooled!)
-            }
-            defer { if let spooled { unlink(spooled) } }
-            let displayName = file == "-" ? "<stdin>" : file
+            // Three reads (header, records, the copy with the new column) of the same bytes: standard input, a pipe or
+            // a FIFO is copied once into a temporary file.
+            let source = try InputSource(argument: file).rereadable()
+            defer { source.removeBuffer() }
+            let displayName = source.displayName
             let options = try input.csvOptions()
             let map = try input.exportMap()
             let reader = CSVReader(options: options, progress: Terminal.progress(label: "reading \(displayName)", quiet: output.quiet))
@@ -156,7 +152,7 @@ extension Monitor {
                 let text = NumberFormat.exact(w)
                 return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
             }
-            let out = try output.writer(guarding: inputs + reportPath + GuardedPath.data(spooled, name: "the copy of standard input"))
+            let out = try output.writer(guarding: inputs + reportPath)
             let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { try out.write($0) }
             guard written == table.rowCount else {
                 throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
@@ -253,19 +249,6 @@ extension Monitor {
             default:
                 return DataError(.frame, position, error.description)
             }
-        }
-
-        func spoolStandardInput() throws -> String {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-stdin-\(getpid()).csv").path
-            // The output writer: a full temporary folder is a message (not a crash), and a half copy is removed.
-            let copy = try OutputWriter(path: path, option: "the copy of standard input")
-            while true {
-                let data = FileHandle.standardInput.readData(ofLength: 1 << 22)
-                if data.isEmpty { break }
-                try copy.write(data)
-            }
-            try copy.commit()
-            return path
         }
     }
 }

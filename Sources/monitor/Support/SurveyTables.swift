@@ -23,7 +23,7 @@ struct SurveyTables {
         let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
         var selection = ColumnSelection.all
         var variables: Set<String>?
-        if let specs, case .file = source {
+        if let specs, source != .standardInput {
             var needed = codebook.sources(of: specs.reduce(into: Set<String>()) { $0.formUnion($1.variables) })
             if let (s, frames) = schemeFrames { needed.formUnion(Weigher(scheme: s, frames: frames).variables) }
             let header = try reader.readHeader(source)
@@ -51,18 +51,28 @@ struct SurveyTables {
     }
 
     /// The respondent file of each survey to tabulate: FILE (its survey given, or the codebook that knows most of
-    /// its columns), or the bundled file of every survey with a selected table.
+    /// its columns), or the bundled file of every survey with a selected table. FILE is read more than once (its
+    /// header, then its columns): standard input, a pipe or a FIFO is buffered once (remove it with `removeBuffer()`).
     static func sources(file: String?, survey: String?, selected: [TableSpec], input: InputOptions) throws -> [(survey: String, source: InputSource)] {
         if let file {
-            let source = InputSource(argument: file)
+            let source = try InputSource(argument: file).rereadable()
             if let survey { return [(survey, source)] }
-            let header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+            let header: Set<String>
+            do {
+                header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+            } catch {
+                source.removeBuffer()
+                throw error
+            }
             var best: (String, Int)?
             for name in ["ambtsdragers", "medewerkers"] {
                 let known = try BundledData.codebook(name).variables.filter { header.contains($0.name) }.count
                 if known > (best?.1 ?? 0) { best = (name, known) }
             }
-            guard let best else { throw UsageError("cannot tell the survey from the columns of \(file): use --survey") }
+            guard let best else {
+                source.removeBuffer()
+                throw UsageError("cannot tell the survey from the columns of \(file): use --survey")
+            }
             return [(best.0, source)]
         }
         var out: [(survey: String, source: InputSource)] = []

@@ -129,20 +129,25 @@ extension Monitor {
                 throw positioned(error, table: table, frames: frames)
             }
 
-            let formatted = result.weights.map { w -> String in
-                let text = NumberFormat.exact(w)
-                return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
-            }
-            let out = try BufferedOutput(path: output.path, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
-            do {
-                let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { out.write($0) }
-                guard written == table.rowCount else {
-                    throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
+            if SAVFile.isSAV(source) {
+                try writeSAV(from: source, weights: result.weights, scheme: weightingScheme, frames: frames,
+                             protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
+            } else {
+                let formatted = result.weights.map { w -> String in
+                    let text = NumberFormat.exact(w)
+                    return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
                 }
-                try out.finish()
-            } catch {
-                out.abandon()
-                throw error
+                let out = try BufferedOutput(path: output.path, protecting: [.file(displayName)] + (spooled.map { [.file($0)] } ?? []))
+                do {
+                    let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { out.write($0) }
+                    guard written == table.rowCount else {
+                        throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
+                    }
+                    try out.finish()
+                } catch {
+                    out.abandon()
+                    throw error
+                }
             }
             let text = WeightingReport.render(result, scheme: weightingScheme, frames: frames, source: displayName, rowsRead: table.rowCount)
             if let report {

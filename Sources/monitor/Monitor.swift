@@ -33,7 +33,7 @@ struct Monitor: ParsableCommand {
           monitor weigh data/examples/ambtsdragers-example.csv --output gewogen.csv --report weging.md
         """,
         version: "0.1.0",
-        subcommands: [Describe.self, Weigh.self, Estimate.self, TestCommand.self, Tables.self, Synth.self, Reproduce.self, Report.self]
+        subcommands: [Describe.self, Map.self, Weigh.self, Estimate.self, TestCommand.self, Tables.self, Synth.self, Reproduce.self, Report.self]
     )
 
     static func main() {

@@ -116,9 +116,15 @@ public struct MapDraft {
             todos += 1
             out += "  # TODO: no match for required variable \(cv.name) (\(MapDraft.quoted(cv.label)))\n"
         }
-        if !absent.filter({ !$0.isRequired }).isEmpty {
-            out += "  # not in the file (optional): \(absent.filter { !$0.isRequired }.map(\.name).joined(separator: ", "))\n"
+        var line = "  # not in the file (optional):"
+        for name in absent.filter({ !$0.isRequired }).map(\.name) {
+            if line.count + name.count > 110 {
+                out += line + "\n"
+                line = "  #  "
+            }
+            line += " \(name)"
         }
+        if line.hasSuffix(":") == false { out += line + "\n" }
         if renames == 0 && todos == 0 { out = out.replacingOccurrences(of: "rename:\n", with: "rename: {}\n") }
 
         // 2. Missing codes from the user-missing definitions and their labels: survey-wide where every variable agrees.
@@ -146,7 +152,9 @@ public struct MapDraft {
             switch cv.type {
             case .categorical, .binary:
                 let codes = cv.validValues
-                var byLabel = Dictionary(codes.map { (MapDraft.normalized($0.label), $0.code) }, uniquingKeysWith: { a, _ in a })
+                // A value label matches a codebook label, else a codebook code ("Lid_ab", "Gemeente").
+                var byLabel = Dictionary(codes.map { (MapDraft.normalized($0.code), $0.code) }, uniquingKeysWith: { a, _ in a })
+                    .merging(codes.map { (MapDraft.normalized($0.label), $0.code) }, uniquingKeysWith: { _, b in b })
                 if cv.type == .binary && cv.values == nil {
                     for (label, code) in [("genoemd", "1"), ("nietgenoemd", "0"), ("yes", "1"), ("no", "0")] where byLabel[label] == nil {
                         byLabel[label] = code

@@ -128,8 +128,9 @@ public struct MapDraft {
         if renames == 0 && todos == 0 { out = out.replacingOccurrences(of: "rename:\n", with: "rename: {}\n") }
 
         // 2. Missing codes from the user-missing definitions and their labels: survey-wide where every variable agrees.
-        let missingByLabel = Dictionary(codebook.missing.filter { !$0.code.isEmpty }.map { (MapDraft.normalized($0.label), $0.code) },
-                                        uniquingKeysWith: { a, _ in a })
+        let missingCodes = codebook.missing.filter { !$0.code.isEmpty }
+        let missingByLabel = Dictionary(missingCodes.map { (MapDraft.normalized($0.code), $0.code) }, uniquingKeysWith: { a, _ in a })
+            .merging(missingCodes.map { (MapDraft.normalized($0.label), $0.code) }, uniquingKeysWith: { _, b in b })
         var votes: [String: Set<String>] = [:]  // export value -> missing codes it is given
         let matched = variables.filter { canonicalOf[$0.name] != nil }
         for v in matched {

@@ -16,7 +16,10 @@ struct SAVValueState {
     var currentCase: Int = -1
     var currentVariable: Int = -1
     var headerOnly: Bool = false
-    var bytes: Int = 0
+    /// Per kept column, the code of each small whole number met so far (-1: not yet), so that a survey's codes
+    /// are neither formatted nor hashed again: `smallRange` entries per slot, allocated at the first value.
+    var smallCodes: UnsafeMutablePointer<Int32>? = nil
+    static let smallOffset = 128, smallRange = 1152  // -128 ... 1023
 }
 
 private let savValue: @convention(c) (Int32, UnsafeMutablePointer<readstat_variable_t>?, readstat_value_t, UnsafeMutableRawPointer?) -> Int32 = {
@@ -44,7 +47,24 @@ private let savValue: @convention(c) (Int32, UnsafeMutablePointer<readstat_varia
         column.pointee.append(nil, 0)
         return 0
     }
-    appendNumber(readstat_double_value(value), to: column)
+    let x = readstat_double_value(value)
+    if state.pointee.smallCodes == nil {
+        let count = max(1, state.pointee.slotCount) * SAVValueState.smallRange
+        state.pointee.smallCodes = .allocate(capacity: count)
+        state.pointee.smallCodes!.initialize(repeating: -1, count: count)
+    }
+    let k = Int(exactly: x).map { $0 &+ SAVValueState.smallOffset } ?? -1
+    if k >= 0 && k < SAVValueState.smallRange {
+        let cached = state.pointee.smallCodes.unsafelyUnwrapped + (slot &* SAVValueState.smallRange &+ k)
+        if cached.pointee >= 0 {
+            column.pointee.appendCode(UInt32(cached.pointee))
+        } else {
+            appendNumber(x, to: column)
+            cached.pointee = Int32(column.pointee.code(at: column.pointee.rows &- 1))
+        }
+        return 0
+    }
+    appendNumber(x, to: column)
     return 0
 }
 
@@ -94,6 +114,7 @@ struct SAVReader {
             for slot in 0..<state.pointee.slotCount { state.pointee.columns[slot].free() }
             state.pointee.columns.deallocate()
             state.pointee.slotOfVariable.deallocate()
+            state.pointee.smallCodes?.deallocate()
             state.deallocate()
         }
         let wanted: Set<String>?

@@ -21,11 +21,18 @@ let package = Package(
             path: "Sources/CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // ReadStat (Debian libreadstat-dev): header readstat.h, library libreadstat. SPSS .sav/.zsav in and out.
+        .systemLibrary(
+            name: "CReadStat",
+            path: "Sources/CReadStat",
+            providers: [.apt(["libreadstat-dev"])]
+        ),
         // The core: input, codebook, weighting, estimation, tables. No printing, no exit.
         .target(
             name: "MonitorCore",
             dependencies: [
                 "CLibCSV",
+                "CReadStat",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -58,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MonitorCLITests",
-            dependencies: ["monitor"],
+            dependencies: ["monitor", "MonitorCore"],
             path: "Tests/MonitorCLITests"
         ),
     ]

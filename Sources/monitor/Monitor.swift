@@ -21,8 +21,8 @@ struct Monitor: ParsableCommand {
         commandName: "monitor",
         abstract: "Regenerate the tables of the Monitor Integriteit en Veiligheid (agressie en intimidatie) from respondent data.",
         discussion: """
-        Reads respondent-level CSV exports (comma, semicolon or tab; UTF-8 or Windows-1252), checks them
-        against the survey's codebook, and computes the report's tables.
+        Reads respondent-level CSV exports (comma, semicolon or tab; UTF-8 or Windows-1252) and SPSS files
+        (.sav, .zsav), checks them against the survey's codebook, and computes the report's tables.
 
         Exit status: 0 success, 1 data error, 2 usage error.
 
@@ -30,10 +30,11 @@ struct Monitor: ParsableCommand {
           monitor describe data/examples/ambtsdragers-example.csv --survey ambtsdragers
           monitor describe export.csv --survey ambtsdragers --map data/maps/example-spss-export.yaml
           monitor describe any-file.csv
+          monitor map --init export.sav --survey ambtsdragers -o map.yaml
           monitor weigh data/examples/ambtsdragers-example.csv --output gewogen.csv --report weging.md
         """,
         version: "0.1.0",
-        subcommands: [Describe.self, Weigh.self, Estimate.self, TestCommand.self, Tables.self, Synth.self, Reproduce.self, Report.self]
+        subcommands: [Describe.self, Map.self, Weigh.self, Estimate.self, TestCommand.self, Tables.self, Synth.self, Reproduce.self, Report.self]
     )
 
     static func main() {

@@ -286,10 +286,6 @@ enum YAMLFile {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, text: String, file: String, what: String, kind: DataError.Kind) throws -> T {
-        do {
-            return try YAMLDecoder().decode(T.self, from: text)
-        } catch {
-            throw DataError(kind, SourcePosition(file: file), "not a valid \(what): \(error)")
-        }
+        try StrictYAML.decode(type, text: text, file: file, what: what, kind: kind)
     }
 }

@@ -217,6 +217,7 @@ public struct CSVReader {
     }
 
     func read(_ source: InputSource, columns selection: ColumnSelection, headerOnly: Bool) throws -> RawTable {
+        if let table = try readIfSAV(source, columns: selection, headerOnly: headerOnly) { return table }  // SPSS: SAVReader.swift
         if parallel, !headerOnly, inputSize(source) != nil {
             if let table = try read(source, columns: selection, blocks: true) { return table }
             // Malformed quoting somewhere: read again sequentially for the exact error position.

@@ -18,6 +18,7 @@ public struct SourcePosition: Sendable, Equatable {
     /// `data.csv, line 17, column 7 "ernst", value "8"`
     public var description: String {
         var parts = [file]
+        if CaseNumbering.isCaseFile(file) { return caseDescription }
         if let line { parts.append("line \(line)") }
         if let column {
             if let columnName { parts.append("column \(column) \"\(columnName)\"") } else { parts.append("column \(column)") }

@@ -148,16 +148,21 @@ extension Monitor {
                 throw positioned(error, table: table, frames: frames)
             }
 
-            let formatted = result.weights.map { w -> String in
-                let text = NumberFormat.exact(w)
-                return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
+            if SAVFile.isSAV(source) {
+                try writeSAV(from: source, weights: result.weights, scheme: weightingScheme, frames: frames,
+                             guarding: inputs + reportPath)
+            } else {
+                let formatted = result.weights.map { w -> String in
+                    let text = NumberFormat.exact(w)
+                    return table.dialect.decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
+                }
+                let out = try output.writer(guarding: inputs + reportPath)
+                let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { try out.write($0) }
+                guard written == table.rowCount else {
+                    throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
+                }
+                try out.commit()
             }
-            let out = try output.writer(guarding: inputs + reportPath)
-            let written = try ColumnAppender(delimiter: table.dialect.delimiter).append(from: source, name: weightName, values: formatted) { try out.write($0) }
-            guard written == table.rowCount else {
-                throw DataError(.io, SourcePosition(file: displayName), "wrote \(written) records but read \(table.rowCount)")
-            }
-            try out.commit()
             let text = WeightingReport.render(result, scheme: weightingScheme, frames: frames, source: displayName, rowsRead: table.rowCount)
             if let report {
                 try OutputWriter.write(Data(text.utf8), to: report, option: "--report", guarding: inputs + output.guardedPath)

@@ -105,6 +105,10 @@ struct SAVCommandTests {
         #expect(fromSAV.status == 0, "\(fromSAV.stderr)")
         #expect(!fromCSV.stdout.isEmpty)
         #expect(fromSAV.stdout == fromCSV.stdout)
+        // On standard input too (read once into a temporary copy, then recognised by its magic number).
+        let piped = try CLI.run(["tables", "-", "--survey", survey, "--format", "csv", "-q"],
+                                stdin: try Data(contentsOf: URL(fileURLWithPath: sav)))
+        #expect(piped.stdout == fromCSV.stdout, "\(piped.stderr)")
     }
 
     @Test("weigh data.sav -o weighted.sav: every variable, label and missing definition kept, plus the weight")

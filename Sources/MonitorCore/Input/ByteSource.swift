@@ -25,6 +25,15 @@ public enum InputSource: Sendable, Equatable {
         }
     }
 
+    /// The file the bytes are read from: the path given, or the temporary copy of a stream (nil: standard input
+    /// not yet copied).
+    public var readablePath: String? {
+        switch self {
+        case .file(let path), .buffered(let path, _): return path
+        case .standardInput: return nil
+        }
+    }
+
     /// The path a command must not write its output to: the file given (also when buffered), nil for standard input.
     public var protectedPath: String? {
         switch self {

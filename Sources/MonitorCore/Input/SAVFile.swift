@@ -8,7 +8,7 @@ public enum SAVFile {
     /// Whether `source` is a regular file starting with `$FL2` or `$FL3`. Standard input is never sniffed
     /// (its first bytes cannot be put back); `monitor weigh` spools it to a file first.
     public static func isSAV(_ source: InputSource) -> Bool {
-        guard case .file(let path) = source else { return false }
+        guard let path = source.readablePath else { return false }
         let fd = open(path, O_RDONLY)
         if fd < 0 { return false }
         defer { close(fd) }

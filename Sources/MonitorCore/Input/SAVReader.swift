@@ -102,7 +102,9 @@ struct SAVReader {
     var options: CSVOptions
     var progress: ((Int, Int?) -> Void)?
 
-    func read(_ path: String, columns selection: ColumnSelection, headerOnly: Bool) throws -> RawTable {
+    /// `name` is what messages call the file (the path given, or `<stdin>` for a buffered standard input).
+    func read(_ path: String, name: String? = nil, columns selection: ColumnSelection, headerOnly: Bool) throws -> RawTable {
+        let shown = name ?? path
         let context = DictionaryContext()
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
@@ -171,27 +173,27 @@ struct SAVReader {
         let code = readstat_parse_sav(parser, path, state)
         let dictionary = context.dictionary
         if code != READSTAT_OK && !(code == READSTAT_ERROR_USER_ABORT && headerOnly) {
-            var position = SourcePosition(file: path)
+            var position = SourcePosition(file: shown)
             let v = state.pointee.currentVariable
             if state.pointee.currentCase >= 0 && v >= 0 && v < dictionary.variables.count {
                 position.line = state.pointee.currentCase + 2
                 position.columnName = dictionary.variables[v].name
                 position.column = v + 1
             }
-            CaseNumbering.register(path)
+            CaseNumbering.register(shown)
             let hint = code == READSTAT_ERROR_CONVERT_BAD_STRING || code == READSTAT_ERROR_UNSUPPORTED_CHARSET
                 ? " (use --encoding windows-1252 or utf-8 to say how its text is encoded)" : ""
             throw DataError(.io, position, "cannot read the SPSS file: \(SAVFile.message(code, detail: context.error))\(hint)")
         }
-        CaseNumbering.register(path)
+        CaseNumbering.register(shown)
         let header = dictionary.variables.map(\.name)
         if header.isEmpty {
-            throw DataError(.emptyFile, SourcePosition(file: path), "the SPSS file has no variables")
+            throw DataError(.emptyFile, SourcePosition(file: shown), "the SPSS file has no variables")
         }
         let rows = state.pointee.rows
         for slot in 0..<state.pointee.slotCount where !headerOnly && state.pointee.columns[slot].rows != rows {
             let name = dictionary.variables[keptVariables[slot]].name
-            throw DataError(.fieldCount, SourcePosition(file: path, line: state.pointee.columns[slot].rows + 2, columnName: name),
+            throw DataError(.fieldCount, SourcePosition(file: shown, line: state.pointee.columns[slot].rows + 2, columnName: name),
                             "the SPSS file ends inside a case: \(rows) cases, but only \(state.pointee.columns[slot].rows) values of \(name)")
         }
         // The kept columns in the order the CSV reader keeps them.
@@ -211,7 +213,7 @@ struct SAVReader {
             if let first = missing.first {
                 let hint = closestName(to: first, in: header).map { " (did you mean \"\($0)\"?)" } ?? ""
                 let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw DataError(.missingColumn, SourcePosition(file: path, line: 1),
+                throw DataError(.missingColumn, SourcePosition(file: shown, line: 1),
                                 "required variable\(missing.count > 1 ? "s" : "") \(list) not in the SPSS file\(hint)")
             }
         }
@@ -225,7 +227,7 @@ struct SAVReader {
             }
         }
         let dialect = CSVDialect(delimiter: UInt8(ascii: ","), encoding: .utf8, decimalComma: false, hadByteOrderMark: false)
-        return RawTable(source: path, dialect: dialect, header: header, columns: columns, rowCount: headerOnly ? 0 : rows,
+        return RawTable(source: shown, dialect: dialect, header: header, columns: columns, rowCount: headerOnly ? 0 : rows,
                         lineIndex: LineIndex(firstDataLine: 2), bytesRead: total ?? 0)
     }
 }
@@ -233,7 +235,8 @@ struct SAVReader {
 extension CSVReader {
     /// The SPSS file's table when `source` is one (by its magic number), else nil: the hook where input is opened.
     func readIfSAV(_ source: InputSource, columns selection: ColumnSelection, headerOnly: Bool) throws -> RawTable? {
-        guard SAVFile.isSAV(source), case .file(let path) = source else { return nil }
-        return try SAVReader(options: options, progress: progress).read(path, columns: selection, headerOnly: headerOnly)
+        guard SAVFile.isSAV(source), let path = source.readablePath else { return nil }
+        return try SAVReader(options: options, progress: progress).read(path, name: source.displayName, columns: selection,
+                                                                          headerOnly: headerOnly)
     }
 }

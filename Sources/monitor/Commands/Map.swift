@@ -36,7 +36,7 @@ extension Monitor {
                                    progress: Terminal.progress(label: "reading \(source.displayName)", quiet: output.quiet))
             let table = try reader.read(source, columns: .all)
             let dictionary: SAVDictionary?
-            if SAVFile.isSAV(source), case .file(let path) = source {
+            if SAVFile.isSAV(source), let path = source.readablePath {
                 dictionary = try SAVDictionary.read(path: path, encoding: try input.csvOptions().encoding)
             } else {
                 dictionary = nil

@@ -7,7 +7,7 @@ extension Monitor.Weigh {
     /// writer (temporary file, then rename) as every other output.
     func writeSAV(from source: InputSource, weights: [Double], scheme: WeightingScheme, frames: [Frame],
                   guarding inputs: [GuardedPath]) throws {
-        guard case .file(let path) = source else { return }
+        guard let path = source.readablePath else { return }
         let names = try SAVDictionary.read(path: path, encoding: try input.csvOptions().encoding).variables.map(\.name)
         if names.contains(where: { $0.lowercased() == weightName.lowercased() }) {
             throw UsageError("the file already has a variable \"\(weightName)\" (SPSS names ignore case); choose another name with --weight-name")

@@ -213,3 +213,54 @@ struct FlatTargets {
         return (true, values[Int(valueAt[t]) + code])
     }
 }
+
+/// The calibration's targets are made from the published figures here, in Synthesis: the published data know
+/// nothing of calibration.
+extension PublishedData {
+    /// Calibration targets for one survey: every mapped 2024 figure's estimate, and its printed n's where the
+    /// cell map says which n they are. Irreconcilable figures are left out.
+    public func targets(survey: String, specs: [TableSpec]) -> [CalibrationTarget] {
+        let byKey = Dictionary(specs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let figuresByID = Dictionary(figures.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [CalibrationTarget] = []
+        var counted = Set<String>()
+        for cell in cells where cell.survey == survey && cell.isMapped && irreconcilable[cell.id] == nil {
+            guard let spec = byKey[cell.table], let figure = figuresByID[cell.id] else { continue }
+            // A rank, a decrease or a product follows from cells that are targets of their own.
+            guard case .cell = cell.form else { continue }
+            let decimals = spec.decimals ?? 0
+            if cell.nCheck == .count {
+                if let value = figure.value {
+                    let level = cell.row.contains("=")
+                    out.append(CalibrationTarget(id: cell.id + " (count)", spec: spec, row: cell.row, column: cell.column,
+                                                 kind: level ? .levelCount(Int(value)) : .count(Int(value))))
+                }
+                continue
+            }
+            if let value = figure.value {
+                out.append(CalibrationTarget(id: cell.id, spec: spec, row: cell.row, column: cell.column, kind: .estimate(value: value, decimals: decimals)))
+            }
+            if [.base, .both].contains(cell.nCheck), let n = figure.baseN {
+                let key = "\(cell.table)|\(cell.row)|total|\(n)"
+                if counted.insert(key).inserted {
+                    out.append(CalibrationTarget(id: cell.id + " (base n)", spec: spec, row: cell.row, column: nil, kind: .count(n)))
+                }
+            }
+            if [.group, .both].contains(cell.nCheck), let n = figure.groupN {
+                let key = "\(cell.table)|\(cell.row)|\(cell.column ?? "total")|\(n)"
+                if counted.insert(key).inserted {
+                    out.append(CalibrationTarget(id: cell.id + " (group n)", spec: spec, row: cell.row, column: cell.column, kind: .count(n)))
+                }
+            }
+        }
+        // An n printed once for a table is checked on every row; its rows share one unit of weight in the loss.
+        var multiplicity: [String: Int] = [:]
+        func key(_ t: CalibrationTarget) -> String? {
+            guard case .count(let n) = t.kind else { return nil }
+            return "\(t.spec.key)|\(t.column ?? "total")|\(n)"
+        }
+        for t in out { if let k = key(t) { multiplicity[k, default: 0] += 1 } }
+        for i in out.indices { if let k = key(out[i]) { out[i].weight = 1 / Double(multiplicity[k]!) } }
+        return out
+    }
+}

@@ -15,7 +15,7 @@ public enum BundledData {
             if isDataDir(candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        let compiled = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // .../Sources/MonitorCore/Output
+        let compiled = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // .../Sources/MonitorCore/Bundled
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("data").path
         return isDataDir(compiled) ? compiled : nil
@@ -30,7 +30,6 @@ public enum BundledData {
         return dir + "/" + relative
     }
 
-    /// The codebook of a survey (`ambtsdragers`, `medewerkers`), or a codebook file path.
     /// The bundled respondent file of a survey: the synthetic reproduction file (data/monitor-2024-<survey>.csv)
     /// when present, else the small example (data/examples/<survey>-example.csv).
     public static func respondentFile(survey: String) throws(DataError) -> String {
@@ -39,6 +38,7 @@ public enum BundledData {
         return try path("examples/\(survey)-example.csv")
     }
 
+    /// The codebook of a survey (`ambtsdragers`, `medewerkers`), or a codebook file path.
     public static func codebook(_ nameOrPath: String) throws -> Codebook {
         if nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/") {
             return try Codebook.load(path: nameOrPath)

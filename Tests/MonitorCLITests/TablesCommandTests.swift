@@ -60,7 +60,7 @@ struct TablesCommandTests {
         let md = try CLI.run(args)
         #expect(md.stdout.contains("Basis: alle politieke ambtsdragers (n=60)"))
         #expect(md.stdout.contains("Basis: slachtoffers (n=25)"))
-        #expect(md.stdout.contains("| Aangifte gedaan        |    6%* |                 7%* |                    – |"))
+        #expect(md.stdout.contains("| Aangifte gedaan        |    6%* |       7%* |          – |             – |"))
         #expect(md.stdout.contains("* indicatief: minder dan 50 respondenten."))
         #expect(try CLI.run(args).stdout == md.stdout)
         let csv = try CLI.run(args + ["--format", "csv"])
@@ -98,6 +98,24 @@ struct TablesCommandTests {
         let overwrite = try CLI.run(["tables", example, "--specs", specs, "--output", example])
         #expect(overwrite.status != 0)
         #expect(overwrite.stderr.contains("refusing to overwrite the input"))
+    }
+
+    @Test("the bundled catalogue reads in a terminal: no line of the Markdown tables or of --list over 160 characters")
+    func lineLength() throws {
+        let tables = try CLI.run(["tables", "-q"])
+        let list = try CLI.run(["tables", "--list"])
+        #expect(tables.status == 0 && list.status == 0, "\(tables.stderr)\(list.stderr)")
+        for (name, text) in [("monitor tables", tables.stdout), ("monitor tables --list", list.stdout)] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let longest = lines.max { $0.count < $1.count } ?? ""
+            #expect(longest.count <= 160, "\(name): a line of \(longest.count) characters: \(longest)")
+            #expect(lines.count > 100, "\(name) printed the catalogue")
+        }
+        // The column blocks: a header row of blocks, then the groups' labels; a too wide table continues below.
+        #expect(tables.stdout.contains("|                        | Overheid  |            |               | Geslacht |         |"))
+        #expect(tables.stdout.contains("|                        | Gemeenten | Provincies | Waterschappen |   Mannen | Vrouwen |"))
+        #expect(tables.stdout.contains("| Contact met personen buiten de organisatie |"))
+        #expect(list.stdout.contains("### ambtsdragers") && list.stdout.contains("### medewerkers") && list.stdout.hasSuffix("60 tables\n"))
     }
 
     @Test("a specification naming an unknown variable or level is an error naming the file")

@@ -64,61 +64,6 @@ public enum TableReport {
         }
     }
 
-    public static func markdown(_ table: ComputedTable, wave: String = "") -> String {
-        let spec = table.spec
-        let decimals = spec.decimals ?? 0
-        var out = "## \(spec.name) \(spec.title)\n\n"
-        out += "Basis: \(spec.base.label) (n=\(count(table.baseN)))\n\n"
-        let headers = [""] + table.columns.map { $0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)" }
-        var md = MarkdownTable(headers: headers, alignments: [.left] + table.columns.map { _ in .right })
-        var flags: Set<SmallGroupFlag> = []
-        var anyMark = false
-        for row in table.rows {
-            var line = [row.label]
-            for column in table.columns {
-                guard let cell = table.cell(row: row.key, block: column.block, column: column.code) else { line.append(""); continue }
-                flags.insert(cell.flag)
-                if cell.verdict == .higher || cell.verdict == .lower { anyMark = true }
-                line.append(value(cell, decimals: decimals) + (cell.flag == .indicative ? "*" : "") + mark(cell.verdict))
-            }
-            md.add(line)
-        }
-        md.add(["n"] + table.columns.map { count($0.n) + ($0.n < 50 && $0.n >= 10 ? "*" : "") })
-        out += md.render()
-
-        // Earlier waves.
-        let trended = table.cells.filter { !$0.trend.isEmpty }
-        if !trended.isEmpty {
-            let waves = (spec.previous ?? []).map(\.wave)
-            var t = MarkdownTable(headers: [""] + waves + [wave.isEmpty ? "nu" : wave], alignments: [.left] + waves.map { _ in .right } + [.right])
-            for cell in trended {
-                let label = cell.column.isEmpty ? cell.rowLabel : "\(cell.rowLabel) (\(cell.columnLabel))"
-                var line = [label]
-                for w in waves {
-                    line.append(cell.trend.first { $0.wave == w }.map {
-                        NumberFormat.fixed($0.published, cell.statistic == .percent ? decimals : 1).replacingOccurrences(of: ".", with: ",")
-                            + (cell.statistic == .percent ? "%" : "")
-                    } ?? "")
-                }
-                let latest = cell.trend.last
-                let arrow = latest?.verdict == .higher ? " ↑" : (latest?.verdict == .lower ? " ↓" : "")
-                line.append(value(cell, decimals: decimals) + arrow)
-                t.add(line)
-            }
-            out += "\nEerdere metingen (gepubliceerde cijfers):\n\n" + t.render()
-            if let last = waves.last {
-                out += "\n↑ / ↓ significant hoger / lager dan in \(last) (z-toets tegen het gepubliceerde percentage en n).\n"
-            }
-        }
-        var legend: [String] = []
-        if anyMark { legend.append(TableReport.markLegend(table)) }
-        if flags.contains(.indicative) { legend.append("* indicatief: minder dan 50 respondenten.") }
-        if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan 10 respondenten.") }
-        if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }
-        if !legend.isEmpty { out += "\n" + legend.joined(separator: "\n") + "\n" }
-        return out
-    }
-
     // MARK: CSV
 
     public static let tidyColumns = ["table", "name", "survey", "family", "wave", "row", "row_label", "block", "column", "column_label",

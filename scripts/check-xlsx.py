@@ -7,9 +7,10 @@ Writes the workbook of the bundled data (or of the given `monitor tables` argume
 CSV with headless LibreOffice (`--convert-to csv`, all sheets), twice: once with the cells' full values and
 once as shown. Then checks, for every table of `monitor tables --format json`:
 
-- there is a sheet named after the table, with its title, base n and column headers;
+- there is a sheet named after the table, with its title, base n and column headers (with column blocks: the
+  block's label over its first group, the groups in the row below; Totaal in the first header row);
 - every shown estimate is a number equal to the unrounded estimate (relative difference < 1e-12), and as
-  shown it is the value `monitor tables` prints (rounded to the table's decimals);
+  shown it is the value `monitor tables` prints (rounded to the table's decimals, with its * and ▲ / ▼);
 - suppressed cells are "–"; every group n is the integer n.
 
 Needs LibreOffice (apt-get install -y libreoffice-calc-nogui); not part of the test suite (CI has none).
@@ -90,16 +91,30 @@ def main():
                 continue
             sheet, visible = raw[name], shown[name]
             decimals = spec.get("decimals") or 0
-            if sheet[0][:2] != [name, spec["title"]]:
-                failures.append(f"{name}: title row {sheet[0][:2]}")
-            if number(sheet[1][1]) != table["base_n"]:
-                failures.append(f"{name}: base n {sheet[1][1]} != {table['base_n']}")
+            if sheet[0][0] != f"{name} {spec['title']}":
+                failures.append(f"{name}: title row {sheet[0][:1]}")
+            base = f"(n={table['base_n']:,})".replace(",", ".")
+            if not sheet[1][0].endswith(base):
+                failures.append(f"{name}: base {sheet[1][0]!r} does not end in {base}")
             columns = table["columns"]
             header = [c["label"] if c["block"] == "" else f"{c['block_label']}: {c['label']}" for c in columns]
-            if sheet[2][1:1 + len(columns)] != header:
-                failures.append(f"{name}: header {sheet[2][1:]}")
+            blocks = any(c["block"] != "" for c in columns)
+            if blocks:
+                got = []
+                for c, column in enumerate(columns):
+                    top, below = sheet[2][1 + c], sheet[3][1 + c]
+                    first = c == 0 or columns[c - 1]["block"] != column["block"]
+                    if column["block"] == "":
+                        got.append(top if below == "" else "?")
+                    else:
+                        got.append(f"{top if first else got[-1].split(': ')[0]}: {below}")
+            else:
+                got = sheet[2][1:1 + len(columns)]
+            if got != header:
+                failures.append(f"{name}: header {got}")
+            first_row = 4 if blocks else 3
             for r, row in enumerate(table["rows"]):
-                line, line_shown = sheet[3 + r], visible[3 + r]
+                line, line_shown = sheet[first_row + r], visible[first_row + r]
                 if line[0] != row["label"]:
                     failures.append(f"{name}: row {r + 1} is {line[0]!r}, expected {row['label']!r}")
                     continue
@@ -118,6 +133,10 @@ def main():
                     value = number(text)
                     if abs(value - estimate) > 1e-12 * max(1.0, abs(estimate)):
                         failures.append(f"{where}: {value!r} != {estimate!r}")
+                    marks = ("*" if cell["flag"] == "indicatief" else "") + {"higher": " ▲", "lower": " ▼"}.get(cell.get("verdict"), "")
+                    if not text_shown.endswith(marks):
+                        failures.append(f"{where}: shown {text_shown!r} without its marks {marks!r}")
+                    text_shown = text_shown[:len(text_shown) - len(marks)] if marks else text_shown
                     if cell["statistic"] == "percent":
                         expected = round_half_away(estimate * 100, decimals)
                         got = float(text_shown.rstrip("%"))
@@ -127,7 +146,7 @@ def main():
                     if abs(got - expected) > 1e-9:
                         failures.append(f"{where}: shown {text_shown!r}, monitor tables prints {expected}")
                     checked += 1
-            n_line = sheet[3 + len(table["rows"])]
+            n_line = sheet[first_row + len(table["rows"])]
             if n_line[0] != "n" or [int(float(x)) for x in n_line[1:1 + len(columns)]] != [c["n"] for c in columns]:
                 failures.append(f"{name}: n row {n_line}")
         print(f"check-xlsx: {len(tables)} tables, {len(raw)} sheets, {checked} numbers round-tripped through LibreOffice")

@@ -14,8 +14,9 @@ struct TablesCommandTests {
             try actual.write(toFile: path, atomically: true, encoding: .utf8)
             return
         }
-        let expected = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(actual == expected, "\(name) differs from its golden file", sourceLocation: sourceLocation)
+        // Bytes, not a String: reading would drop the byte-order mark that --excel writes.
+        let expected = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(Data(actual.utf8) == expected, "\(name) differs from its golden file", sourceLocation: sourceLocation)
     }
 
     @Test("Markdown, tidy CSV, wide CSV and JSON of the fixture tables match their golden files", arguments: [
@@ -60,7 +61,7 @@ struct TablesCommandTests {
         let md = try CLI.run(args)
         #expect(md.stdout.contains("Basis: alle politieke ambtsdragers (n=60)"))
         #expect(md.stdout.contains("Basis: slachtoffers (n=25)"))
-        #expect(md.stdout.contains("| Aangifte gedaan        |    6%* |                 7%* |                    – |"))
+        #expect(md.stdout.contains("| Aangifte gedaan        |    6%* |       7%* |          – |             – |"))
         #expect(md.stdout.contains("* indicatief: minder dan 50 respondenten."))
         #expect(try CLI.run(args).stdout == md.stdout)
         let csv = try CLI.run(args + ["--format", "csv"])
@@ -98,6 +99,39 @@ struct TablesCommandTests {
         let overwrite = try CLI.run(["tables", example, "--specs", specs, "--output", example])
         #expect(overwrite.status != 0)
         #expect(overwrite.stderr.contains("refusing to overwrite the input"))
+    }
+
+    @Test("the bundled catalogue reads in a terminal: no line of the Markdown tables or of --list over 160 characters")
+    func lineLength() throws {
+        let tables = try CLI.run(["tables", "-q"])
+        let list = try CLI.run(["tables", "--list"])
+        #expect(tables.status == 0 && list.status == 0, "\(tables.stderr)\(list.stderr)")
+        for (name, text) in [("monitor tables", tables.stdout), ("monitor tables --list", list.stdout)] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let longest = lines.max { $0.count < $1.count } ?? ""
+            #expect(longest.count <= 160, "\(name): a line of \(longest.count) characters: \(longest)")
+            #expect(lines.count > 100, "\(name) printed the catalogue")
+        }
+        // The column blocks: a header row of blocks, then the groups' labels; a too wide table continues below.
+        #expect(tables.stdout.contains("|                        | Overheid  |            |               | Geslacht |         |"))
+        #expect(tables.stdout.contains("|                        | Gemeenten | Provincies | Waterschappen |   Mannen | Vrouwen |"))
+        #expect(tables.stdout.contains("| Contact met personen buiten de organisatie |"))
+        #expect(list.stdout.contains("### ambtsdragers") && list.stdout.contains("### medewerkers") && list.stdout.hasSuffix("60 tables\n"))
+    }
+
+    @Test("--wide --excel keeps the marks: a column after each group's number with ▲ / ▼ / * / –, numbers stay numbers, UTF-8 with BOM")
+    func wideExcelMarks() throws {
+        let result = try CLI.run(["tables", "--table", "T2.2", "--format", "csv", "--wide", "--excel", "-q"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("\u{FEFF}Tabel 2.2;"), "a byte-order mark, so Excel reads ▲ ▼ – as UTF-8")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(";Overheid: Gemeenten;;Overheid: Provincies;;Overheid: Waterschappen;;Geslacht: Mannen;") })
+        let total = try #require(lines.first { $0.hasPrefix("Totaal;") }).split(separator: ";", omittingEmptySubsequences: false)
+        #expect(Array(total.prefix(7)) == ["Totaal", "47", "▲", "47", "", "23", "▼"])
+        #expect(stride(from: 1, to: total.count, by: 2).allSatisfy { Double(total[$0].replacingOccurrences(of: ",", with: ".")) != nil })
+        // The example file has indicatief and suppressed groups: * and – in the mark column.
+        let example = try CLI.run(["tables", example, "--specs", specs, "--table", "2.20", "--format", "csv", "--wide", "--excel", "-q"])
+        #expect(example.stdout.contains("Aangifte gedaan;6;*;7;*;;–;;–"), "\(example.stdout)")
     }
 
     @Test("a specification naming an unknown variable or level is an error naming the file")

@@ -235,7 +235,6 @@ struct ReportTests {
         }
         let workbook = try part("xl/workbook.xml")
         #expect(workbook.contains("<sheet name=\"Tabel 2.2\" sheetId=\"1\" r:id=\"rId1\"/>") && workbook.contains("name=\"Figuur 2.9\""))
-        _ = try part("xl/styles.xml")
         _ = try part("[Content_Types].xml")
 
         let sheet = try part("xl/worksheets/sheet1.xml")
@@ -245,7 +244,18 @@ struct ReportTests {
                 #expect(sheet.contains("t=\"n\"><v>\(NumberFormat.exact(estimate))</v></c>"), "\(cell.row) \(cell.column)")
             }
         }
-        #expect(sheet.contains("<c r=\"B2\" t=\"n\"><v>300</v></c>"), "the base n")
+        #expect(sheet.contains("Basis: politieke ambtsdragers (n=300)</t>"), "the base n")
+        // Readable: blocks over the groups (merged), panes frozen below the headers and right of the row labels,
+        // widths from the content, A4 fitted to the page width; the marks as a suffix of the number format.
+        #expect(sheet.contains("<pane xSplit=\"1\" ySplit=\"4\" topLeftCell=\"B5\" activePane=\"bottomRight\" state=\"frozen\"/>"))
+        #expect(sheet.contains("<mergeCell ref=\"C3:E3\"/>") && sheet.contains("<mergeCell ref=\"B3:B4\"/>"))
+        #expect(sheet.contains("<pageSetup paperSize=\"9\" orientation=\"portrait\" fitToWidth=\"1\" fitToHeight=\"0\"/>"))
+        #expect(sheet.contains("<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"))
+        #expect(sheet.contains("<col min=\"2\" max=\"2\" width=\"9\" customWidth=\"1\"/><col min=\"3\" max=\"3\" width=\"12\" customWidth=\"1\"/>"))
+        #expect(!sheet.contains("Markeringen"))
+        let styles = try part("xl/styles.xml")
+        #expect(styles.contains("formatCode=\"0%&quot; ▲&quot;\"") && styles.contains("formatCode=\"0%&quot;* ▼&quot;\""))
+        #expect(styles.contains("<alignment horizontal=\"center\" vertical=\"bottom\" wrapText=\"1\"/>"))
         #expect(sheet.contains("<t xml:space=\"preserve\">–</t>"), "suppressed")
         #expect(sheet.contains("Ervaring met agressie &amp; intimidatie &lt;naar&gt; &quot;groep&quot;"))
         let trend = try part("xl/worksheets/sheet2.xml")

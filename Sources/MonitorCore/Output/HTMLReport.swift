@@ -5,8 +5,9 @@ import Foundation
 ///
 /// The markup is XHTML-compatible (every element closed, attributes quoted, only XML's own entities), so any
 /// XML parser can check it, and it is deterministic: the same tables give the same bytes. It is readable at
-/// 100% zoom (16 px text, charts at most 760 px wide and shrinking with the window) and in print
-/// (`@media print`: A4, no navigation, tables and figures not split over pages).
+/// 100% zoom (16 px text, charts at most 880 px wide and shrinking with the window; values never wrap, headers
+/// only between words; a table too wide for the window scrolls with its row labels in view) and in print
+/// (`@media print`: A4, no navigation, tables and figures not split over pages, wide tables on landscape pages).
 public enum HTMLReport {
     public struct Options: Sendable {
         /// The page's title and heading.
@@ -123,7 +124,8 @@ public enum HTMLReport {
             }
             out += "<figure class=\"chart\">\n\(chart.markup)\n<figcaption>\(Markup.escape(caption))</figcaption>\n</figure>\n"
         }
-        out += htmlTable(table, options: options)
+        // A table of more than 8 groups prints on a landscape page, with its earlier waves and legend.
+        out += table.columns.count > 8 ? "<div class=\"landscape\">\n\(htmlTable(table, options: options))</div>\n" : htmlTable(table, options: options)
         out += "</section>\n"
         return out
     }
@@ -133,7 +135,9 @@ public enum HTMLReport {
     static func htmlTable(_ table: ComputedTable, options: Options) -> String {
         let spec = table.spec
         let decimals = spec.decimals ?? 0
-        var out = "<div class=\"table-wrap\">\n<table\(table.columns.count > 8 ? " class=\"wide\"" : "")>\n<caption class=\"visually-hidden\">\(Markup.escape(spec.name)) \(Markup.escape(spec.title))</caption>\n<thead>\n"
+        // A table of more than 8 groups is "wide": smaller text.
+        let wide = table.columns.count > 8
+        var out = "<div class=\"table-wrap\">\n<table\(wide ? " class=\"wide\"" : "")>\n<caption class=\"visually-hidden\">\(Markup.escape(spec.name)) \(Markup.escape(spec.title))</caption>\n<thead>\n"
         let hasBlocks = table.columns.contains { !$0.block.isEmpty }
         if hasBlocks {
             out += "<tr><td></td>"
@@ -254,20 +258,32 @@ public enum HTMLReport {
     table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
     caption { text-align: left; font-weight: bold; padding: 0.25rem 0; caption-side: top; }
     th, td { padding: 0.2rem 0.5rem; border-bottom: 1px solid #dddddd; text-align: right; vertical-align: bottom; }
+    td { white-space: nowrap; }
+    th[scope="col"], th.block { overflow-wrap: normal; word-break: normal; hyphens: manual; }
     th[scope="row"] { text-align: left; font-weight: normal; min-width: 10rem; }
-    table.wide { font-size: 0.72rem; }
-    table.wide th, table.wide td { padding: 0.15rem 0.3rem; }
-    table.wide th[scope="col"] { max-width: 6.5rem; overflow-wrap: anywhere; }
-    table.wide th[scope="row"] { min-width: 8rem; }
+    table.wide { font-size: 0.7rem; }
+    table.wide th, table.wide td { padding: 0.15rem 0.22rem; }
+    table.wide th[scope="row"] { min-width: 7rem; }
+    table.wide th[scope="col"] { font-weight: normal; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     th.block { text-align: center; border-bottom: 1px solid #999999; }
     td.hoger { color: #c62828; font-weight: bold; }
     td.lager { color: #1565c0; font-weight: bold; }
     td.suppressed { color: #555555; }
     tr.n th, tr.n td { color: #555555; border-top: 1px solid #999999; }
+    .table-wrap th[scope="row"], .table-wrap thead td:first-child { position: sticky; left: 0; background: #ffffff; }
     p.legend { margin: 0.2rem 0; font-size: 0.85rem; color: #444444; }
+    @media (max-width: 900px) {
+      header, nav, main { padding: 0 12px; }
+      table { font-size: 0.78rem; }
+      th, td { padding: 0.15rem 0.3rem; }
+      th[scope="row"] { min-width: 7rem; }
+      table.wide { font-size: 0.7rem; }
+    }
     @media print {
       @page { size: A4; margin: 14mm; }
+      @page landscape { size: A4 landscape; margin: 12mm; }
+      div.landscape { page: landscape; }
       body { font-size: 10pt; }
       header, main { max-width: none; padding: 0; }
       nav { display: none; }

@@ -248,9 +248,14 @@ public struct SVGChart: Sendable, Equatable {
         for bandStart in stride(from: 0, to: panelCount, by: perBand) {
             let band = Array(bandStart..<min(panelCount, bandStart + perBand))
             // Panel headers.
-            let headers = band.map { p -> [String] in
+            // A title whose longest word is wider than its panel (Volksvertegenwoordigers) is set smaller, not cut.
+            let titleSizes = band.map { p -> Double in
+                let longest = panelTitle(p).0.split(separator: " ").map { Markup.textWidth(String($0), fontSize: fontSize * 1.1) }.max() ?? 0
+                return longest <= panelWidth - 8 ? fontSize : max(9, (fontSize * (panelWidth - 8) / longest).rounded(.down))
+            }
+            let headers = band.enumerated().map { k, p -> [String] in
                 let (title, block) = panelTitle(p)
-                let lines = Markup.wrap(title, width: panelWidth - 8, fontSize: fontSize * 1.1, maxLines: 3)  // bold
+                let lines = Markup.wrap(title, width: panelWidth - 8, fontSize: titleSizes[k] * 1.1, maxLines: 3)  // bold
                 return block.isEmpty ? lines : Markup.wrap(block, width: panelWidth - 8, fontSize: fontSize - 1, maxLines: 2) + lines
             }
             let headerLines = headers.map(\.count).max() ?? 1
@@ -262,7 +267,7 @@ public struct SVGChart: Sendable, Equatable {
                     let yy = y + 12 + Double(headerLines - headers[k].count + i) * 15
                     body += i < blockLines
                         ? text(x, yy, line, fill: mutedColor, size: fontSize - 1)
-                        : text(x, yy, line, weight: "bold", className: "panel-title")
+                        : text(x, yy, line, weight: "bold", size: titleSizes[k], className: "panel-title")
                 }
             }
             y += Double(headerLines) * 15 + 6
@@ -359,11 +364,14 @@ public struct SVGChart: Sendable, Equatable {
         y += 12
         for (r, row) in table.rows.enumerated() {
             let color = palette[r % palette.count]
-            let w = Markup.textWidth(row.label, fontSize: fontSize) + 30
-            if x + w > width - 8 { x = 8; y += 18 }
+            // An answer too long for the rest of the line starts a new one; too long for a whole line, it wraps.
+            let lines = Markup.wrap(row.label, width: width - 8 - 19 - 8, fontSize: fontSize, maxLines: 3)
+            let w = (lines.map { Markup.textWidth($0, fontSize: fontSize) }.max() ?? 0) + 30
+            if x > 8 && (x + w > width - 8 || lines.count > 1) { x = 8; y += 18 }
             body += "<rect x=\"\(Markup.number(x))\" y=\"\(Markup.number(y - 10))\" width=\"14\" height=\"14\" fill=\"\(color)\"/>\n"
-            body += text(x + 19, y + 1, row.label, className: "legend")
-            x += w
+            for (i, line) in lines.enumerated() { body += text(x + 19, y + 1 + Double(i) * 16, line, className: "legend") }
+            if lines.count > 1 { y += Double(lines.count - 1) * 16; x = width }  // the next answer on a line of its own
+            else { x += w }
         }
         y += 14
         let top = y
@@ -493,13 +501,19 @@ public struct SVGChart: Sendable, Equatable {
         let values = series.flatMap { points($0).compactMap(\.value) }
         let yMax = isPercent ? 1.0 : niceCeiling(values.max() ?? 1)
         let names = series.map(name)
-        let nameWidth = min(300, (names.map { Markup.textWidth($0, fontSize: fontSize) }.max() ?? 60) + 80)
+        // Right of the plot: the current value and the series' name, wrapped (at most 3 lines) in at most 340 px.
+        // Left of the first wave's points: their values, right-aligned, so they cover neither points nor lines.
+        let seriesPoints = series.map(points)
+        let nameRoom = min(340, max(90, names.map { Markup.textWidth($0, fontSize: fontSize) }.max() ?? 60))
+        let endValueRoom = (seriesPoints.compactMap { $0.last.map { Markup.textWidth($0.label, fontSize: fontSize) } }.max() ?? 30) + 6
+        let firstLabelRoom = (seriesPoints.compactMap { pts in pts.first { $0.wave == allWaves[0] }.map { Markup.textWidth($0.label, fontSize: fontSize) } }.max() ?? 0)
         let plotLeft = 52.0
-        let plotRight = width - nameWidth - 8
+        let plotRight = width - 8 - nameRoom - 8 - endValueRoom - 10
         let plotTop = 14.0
         let plotHeight = 270.0
         let plotBottom = plotTop + plotHeight
-        func px(_ wave: String) -> Double { plotLeft + 24 + (position(wave) - xMin) / (xMax - xMin) * (plotRight - plotLeft - 34) }
+        let firstOffset = max(24, firstLabelRoom + 16)
+        func px(_ wave: String) -> Double { plotLeft + firstOffset + (position(wave) - xMin) / (xMax - xMin) * (plotRight - plotLeft - firstOffset - 10) }
         func py(_ v: Double) -> Double { plotBottom - max(0, min(1, v / yMax)) * plotHeight }
 
         var body = ""
@@ -533,7 +547,7 @@ public struct SVGChart: Sendable, Equatable {
         var marks = ""
         for (s, cell) in series.enumerated() {
             let color = palette[s % palette.count]
-            let pts = points(cell)
+            let pts = seriesPoints[s]
             summary += "\(names[s]): " + pts.map(\.spoken).joined(separator: ", ") + ". "
             let drawn = pts.filter { $0.value != nil }
             for (a, b) in zip(drawn, drawn.dropFirst()) {
@@ -551,23 +565,28 @@ public struct SVGChart: Sendable, Equatable {
                 if isCurrent {
                     ends.append((py(value), p.label, names[s], significant ? fill : textColor))
                 } else {
-                    labelsAt[p.wave, default: []].append((py(value) - 9, p.label, textColor, false))
+                    // The first wave's values beside their points (left), later waves' above them.
+                    labelsAt[p.wave, default: []].append((p.wave == allWaves[0] ? py(value) + 4 : py(value) - 9, p.label, textColor, false))
                 }
             }
         }
         body += marks
         for wave in allWaves where wave != current {
-            for label in spread(labelsAt[wave] ?? [], gap: 15, top: plotTop, bottom: plotBottom) {
-                body += text(px(wave), label.y, label.text, anchor: "middle", fill: label.color, className: "value")
+            let first = wave == allWaves[0]
+            for label in spread(labelsAt[wave] ?? [], gap: 15, top: plotTop, bottom: plotBottom + 4) {
+                body += text(first ? px(wave) - 10 : px(wave), label.y, label.text, anchor: first ? "end" : "middle", fill: label.color, className: "value")
             }
         }
-        let spreadEnds = spread(ends.map { (y: $0.y + 4, text: $0.text, color: $0.color, bold: $0.color != textColor) }, gap: 16, top: plotTop + 4,
-                                bottom: plotBottom + 4)
-        for (k, end) in spreadEnds.enumerated() {
+        // The current values with their series' names; a name wraps, and the labels keep apart by their heights.
+        let nameLines = ends.map { Markup.wrap($0.name, width: nameRoom, fontSize: fontSize, maxLines: 3) }
+        let heights = nameLines.map { Double($0.count - 1) * 14 + 16 }
+        let endYs = stack(ends.map { $0.y + 4 }, heights: heights, top: plotTop + 4, bottom: plotBottom + 4)
+        for (k, end) in ends.enumerated() {
             let xx = px(current) + 10
-            let valueWidth = Markup.textWidth(end.text, fontSize: fontSize)
-            body += text(xx, end.y, end.text, weight: end.bold ? "bold" : nil, fill: end.color, className: "value")
-            body += text(xx + valueWidth + 8, end.y, ends[k].name, fill: mutedColor, className: "series-name")
+            body += text(xx, endYs[k], end.text, weight: end.color != textColor ? "bold" : nil, fill: end.color, className: "value")
+            for (i, line) in nameLines[k].enumerated() {
+                body += text(xx + endValueRoom, endYs[k] + Double(i) * 14, line, fill: mutedColor, className: "series-name")
+            }
         }
         var y = plotBottom + 30
         var extra: [String] = []
@@ -600,6 +619,29 @@ public struct SVGChart: Sendable, Equatable {
             let d = "M\(Markup.number(x)) \(Markup.number(y - 6.5))L\(Markup.number(x + 6.5)) \(Markup.number(y + 5))L\(Markup.number(x - 6.5)) \(Markup.number(y + 5))Z"
             return "<path d=\"\(d)\" \(attributes)>\(t)</path>\n"
         }
+    }
+
+    /// Baselines of labels `heights` tall moved apart so that none overlaps the next (in the order of `ys`), kept
+    /// above `bottom` (the last label's last line) where there is room, and never above `top`.
+    static func stack(_ ys: [Double], heights: [Double], top: Double, bottom: Double) -> [Double] {
+        guard !ys.isEmpty else { return [] }
+        let order = ys.indices.sorted { ys[$0] < ys[$1] || (ys[$0] == ys[$1] && $0 < $1) }
+        var placed = order.map { ys[$0] }
+        for k in 1..<max(1, placed.count) where placed[k] < placed[k - 1] + heights[order[k - 1]] {
+            placed[k] = placed[k - 1] + heights[order[k - 1]]
+        }
+        // Too low: move up from the bottom as far as the labels above allow.
+        let lastBottom = placed[placed.count - 1] + heights[order[order.count - 1]] - 16
+        if lastBottom > bottom {
+            placed[placed.count - 1] -= lastBottom - bottom
+            for k in stride(from: placed.count - 2, through: 0, by: -1) where placed[k] > placed[k + 1] - heights[order[k]] {
+                placed[k] = placed[k + 1] - heights[order[k]]
+            }
+        }
+        if placed[0] < top { placed = placed.map { $0 + top - placed[0] } }
+        var out = ys
+        for (k, i) in order.enumerated() { out[i] = placed[k] }
+        return out
     }
 
     /// Labels moved apart vertically (at least `gap` between baselines), in their order on the page, within bounds.

@@ -21,7 +21,8 @@ public enum TableReport {
     public static func render(_ tables: [ComputedTable], format: Format, options: Options = Options()) -> String {
         switch format {
         case .md: return tables.map { markdown($0, wave: options.wave) }.joined(separator: "\n")
-        case .csv: return options.wide ? wide(tables, excel: options.excel) : tidy(tables, options: options)
+        // Excel reads a CSV as UTF-8 (▲ ▼ – ë) only after a byte-order mark.
+        case .csv: return (options.excel ? "\u{FEFF}" : "") + (options.wide ? wide(tables, excel: options.excel) : tidy(tables, options: options))
         case .json: return EstimationReport.json(tables)
         }
     }
@@ -64,61 +65,6 @@ public enum TableReport {
         }
     }
 
-    public static func markdown(_ table: ComputedTable, wave: String = "") -> String {
-        let spec = table.spec
-        let decimals = spec.decimals ?? 0
-        var out = "## \(spec.name) \(spec.title)\n\n"
-        out += "Basis: \(spec.base.label) (n=\(count(table.baseN)))\n\n"
-        let headers = [""] + table.columns.map { $0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)" }
-        var md = MarkdownTable(headers: headers, alignments: [.left] + table.columns.map { _ in .right })
-        var flags: Set<SmallGroupFlag> = []
-        var anyMark = false
-        for row in table.rows {
-            var line = [row.label]
-            for column in table.columns {
-                guard let cell = table.cell(row: row.key, block: column.block, column: column.code) else { line.append(""); continue }
-                flags.insert(cell.flag)
-                if cell.verdict == .higher || cell.verdict == .lower { anyMark = true }
-                line.append(value(cell, decimals: decimals) + (cell.flag == .indicative ? "*" : "") + mark(cell.verdict))
-            }
-            md.add(line)
-        }
-        md.add(["n"] + table.columns.map { count($0.n) + ($0.n < 50 && $0.n >= 10 ? "*" : "") })
-        out += md.render()
-
-        // Earlier waves.
-        let trended = table.cells.filter { !$0.trend.isEmpty }
-        if !trended.isEmpty {
-            let waves = (spec.previous ?? []).map(\.wave)
-            var t = MarkdownTable(headers: [""] + waves + [wave.isEmpty ? "nu" : wave], alignments: [.left] + waves.map { _ in .right } + [.right])
-            for cell in trended {
-                let label = cell.column.isEmpty ? cell.rowLabel : "\(cell.rowLabel) (\(cell.columnLabel))"
-                var line = [label]
-                for w in waves {
-                    line.append(cell.trend.first { $0.wave == w }.map {
-                        NumberFormat.fixed($0.published, cell.statistic == .percent ? decimals : 1).replacingOccurrences(of: ".", with: ",")
-                            + (cell.statistic == .percent ? "%" : "")
-                    } ?? "")
-                }
-                let latest = cell.trend.last
-                let arrow = latest?.verdict == .higher ? " ↑" : (latest?.verdict == .lower ? " ↓" : "")
-                line.append(value(cell, decimals: decimals) + arrow)
-                t.add(line)
-            }
-            out += "\nEerdere metingen (gepubliceerde cijfers):\n\n" + t.render()
-            if let last = waves.last {
-                out += "\n↑ / ↓ significant hoger / lager dan in \(last) (z-toets tegen het gepubliceerde percentage en n).\n"
-            }
-        }
-        var legend: [String] = []
-        if anyMark { legend.append(TableReport.markLegend(table)) }
-        if flags.contains(.indicative) { legend.append("* indicatief: minder dan 50 respondenten.") }
-        if flags.contains(.suppressed) { legend.append("– niet getoond: minder dan 10 respondenten.") }
-        if flags.contains(.secondary) { legend.append(TableReport.secondaryLegend + ".") }
-        if !legend.isEmpty { out += "\n" + legend.joined(separator: "\n") + "\n" }
-        return out
-    }
-
     // MARK: CSV
 
     public static let tidyColumns = ["table", "name", "survey", "family", "wave", "row", "row_label", "block", "column", "column_label",
@@ -151,24 +97,36 @@ public enum TableReport {
         return csv.text
     }
 
-    /// The report's layout: one block per table (title, base, header, rows, n), numbers rounded as printed.
+    /// The report's layout: one block per table (title, base, header, rows, n), numbers rounded as printed and
+    /// numbers only. A table with marks has a column after each group's numbers with them, as `monitor tables`
+    /// prints them after the number: ▲ / ▼ (significantly higher / lower), `*` (indicatief), `–` (not shown).
     static func wide(_ tables: [ComputedTable], excel: Bool) -> String {
         let delimiter: Character = excel ? ";" : ","
         var out = ""
         for (t, table) in tables.enumerated() {
             let spec = table.spec
             let decimals = spec.decimals ?? 0
+            let marked = table.cells.contains { $0.flag != .none || $0.verdict == .higher || $0.verdict == .lower }
+                || table.columns.contains { $0.n < 50 }
+            func columns(_ cells: (ComputedTable.Column) -> (String, String)) -> [String] {
+                table.columns.flatMap { column -> [String] in
+                    let (value, mark) = cells(column)
+                    return marked ? [value, mark] : [value]
+                }
+            }
             var csv = CSVWriter(header: [spec.name, spec.title], delimiter: delimiter)
             csv.row(["Basis: \(spec.base.label)", String(table.baseN)])
-            csv.row([""] + table.columns.map { $0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)" })
+            csv.row([""] + columns { ($0.block.isEmpty ? $0.label : "\($0.blockLabel): \($0.label)", "") })
             for row in table.rows {
-                csv.row([row.label] + table.columns.map { column in
-                    guard let cell = table.cell(row: row.key, block: column.block, column: column.code), let e = cell.estimate else { return "" }
+                csv.row([row.label] + columns { column in
+                    guard let cell = table.cell(row: row.key, block: column.block, column: column.code) else { return ("", "") }
+                    let mark = (cell.flag == .indicative ? "*" : "") + TableReport.mark(cell.verdict)
+                    guard let e = cell.estimate else { return ("", "–") }
                     let shown = cell.statistic == .percent ? NumberFormat.fixed(e * 100, decimals) : NumberFormat.fixed(e, max(decimals, 1))
-                    return excel ? shown.replacingOccurrences(of: ".", with: ",") : shown
+                    return (excel ? shown.replacingOccurrences(of: ".", with: ",") : shown, mark.trimmingCharacters(in: .whitespaces))
                 })
             }
-            csv.row(["n"] + table.columns.map { String($0.n) })
+            csv.row(["n"] + columns { (String($0.n), $0.n < 50 && $0.n >= 10 ? "*" : "") })
             out += (t > 0 ? "\n" : "") + csv.text
         }
         return out

@@ -9,16 +9,21 @@ import ZIPFoundation
 /// content: the zip entries carry a fixed date (1980-01-01 00:00) and fixed permissions, and styles are numbered
 /// in order of first use.
 public struct XLSXWorkbook: Sendable {
-    /// How a cell looks: a number format (Excel's codes, e.g. `0%`, `0.0`), bold, a font colour (RRGGBB).
+    /// How a cell looks: a number format (Excel's codes, e.g. `0%`, `0.0`, `0%" ▲"`), bold, a font colour
+    /// (RRGGBB), text wrapped in the cell, horizontal alignment (`center`, `right`; nil: Excel's default).
     public struct Style: Hashable, Sendable {
         public var numberFormat: String?
         public var bold: Bool
         public var color: String?
+        public var wrap: Bool
+        public var horizontal: String?
 
-        public init(numberFormat: String? = nil, bold: Bool = false, color: String? = nil) {
+        public init(numberFormat: String? = nil, bold: Bool = false, color: String? = nil, wrap: Bool = false, horizontal: String? = nil) {
             self.numberFormat = numberFormat
             self.bold = bold
             self.color = color
+            self.wrap = wrap
+            self.horizontal = horizontal
         }
     }
 
@@ -47,6 +52,15 @@ public struct XLSXWorkbook: Sendable {
         public var rows: [[Cell]]
         /// Widths of the first columns, in characters (Excel's unit).
         public var columnWidths: [Double]
+        /// Rows and columns kept in view when scrolling (frozen panes): the headers above, the row labels left.
+        public var frozenRows: Int = 0
+        public var frozenColumns: Int = 0
+        /// Merged ranges ("B3:D3").
+        public var merges: [String] = []
+        /// Heights of rows (0-based index) in points, where wrapped text needs more than one line.
+        public var rowHeights: [Int: Double] = [:]
+        /// Print: landscape instead of portrait; always A4, fitted to one page wide.
+        public var landscape = false
 
         public init(name: String, rows: [[Cell]] = [], columnWidths: [Double] = []) {
             self.name = name
@@ -183,6 +197,16 @@ public struct XLSXWorkbook: Sendable {
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
         """
+        // Print fitted to the page width (as many pages down as needed).
+        out += "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"
+        if sheet.frozenRows > 0 || sheet.frozenColumns > 0 {
+            let topLeft = Self.columnName(sheet.frozenColumns) + String(sheet.frozenRows + 1)
+            let pane = sheet.frozenRows > 0 && sheet.frozenColumns > 0 ? "bottomRight" : (sheet.frozenRows > 0 ? "bottomLeft" : "topRight")
+            out += "<sheetViews><sheetView workbookViewId=\"0\"><pane"
+            if sheet.frozenColumns > 0 { out += " xSplit=\"\(sheet.frozenColumns)\"" }
+            if sheet.frozenRows > 0 { out += " ySplit=\"\(sheet.frozenRows)\"" }
+            out += " topLeftCell=\"\(topLeft)\" activePane=\"\(pane)\" state=\"frozen\"/><selection pane=\"\(pane)\" activeCell=\"\(topLeft)\" sqref=\"\(topLeft)\"/></sheetView></sheetViews>"
+        }
         if !sheet.columnWidths.isEmpty {
             out += "<cols>"
             for (i, w) in sheet.columnWidths.enumerated() {
@@ -192,7 +216,7 @@ public struct XLSXWorkbook: Sendable {
         }
         out += "<sheetData>"
         for (r, row) in sheet.rows.enumerated() {
-            out += "<row r=\"\(r + 1)\">"
+            out += "<row r=\"\(r + 1)\"" + (sheet.rowHeights[r].map { " ht=\"\(NumberFormat.exact($0))\" customHeight=\"1\"" } ?? "") + ">"
             for (c, cell) in row.enumerated() {
                 let ref = Self.columnName(c) + String(r + 1)
                 let s = styleIndex(cell.style)
@@ -208,7 +232,13 @@ public struct XLSXWorkbook: Sendable {
             }
             out += "</row>"
         }
-        return out + "</sheetData></worksheet>\n"
+        out += "</sheetData>"
+        if !sheet.merges.isEmpty {
+            out += "<mergeCells count=\"\(sheet.merges.count)\">" + sheet.merges.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
+        }
+        out += "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"
+        out += "<pageSetup paperSize=\"9\" orientation=\"\(sheet.landscape ? "landscape" : "portrait")\" fitToWidth=\"1\" fitToHeight=\"0\"/>"
+        return out + "</worksheet>\n"
     }
 
     /// Fonts, number formats and cell formats for the styles used (index 0 is the default).
@@ -218,7 +248,7 @@ public struct XLSXWorkbook: Sendable {
         var fonts: [String] = []  // (bold, color) keys
         func fontKey(_ s: Style) -> String { "\(s.bold ? "b" : "")|\(s.color ?? "")" }
         var fontKeys = [fontKey(Style())]
-        var xfs: [(numFmt: Int, font: Int)] = []
+        var xfs: [(numFmt: Int, font: Int, wrap: Bool, horizontal: String?)] = []
         for style in styles {
             var numFmt = 0
             if let code = style.numberFormat {
@@ -231,7 +261,7 @@ public struct XLSXWorkbook: Sendable {
             }
             let key = fontKey(style)
             if !fontKeys.contains(key) { fontKeys.append(key) }
-            xfs.append((numFmt, fontKeys.firstIndex(of: key)!))
+            xfs.append((numFmt, fontKeys.firstIndex(of: key)!, style.wrap, style.horizontal))
         }
         for key in fontKeys {
             let parts = key.split(separator: "|", omittingEmptySubsequences: false)
@@ -262,7 +292,13 @@ public struct XLSXWorkbook: Sendable {
             out += "<xf numFmtId=\"\(xf.numFmt)\" fontId=\"\(xf.font)\" fillId=\"0\" borderId=\"0\" xfId=\"0\""
             if xf.numFmt != 0 { out += " applyNumberFormat=\"1\"" }
             if xf.font != 0 { out += " applyFont=\"1\"" }
-            out += "/>"
+            if xf.wrap || xf.horizontal != nil {
+                out += " applyAlignment=\"1\"><alignment"
+                if let h = xf.horizontal { out += " horizontal=\"\(h)\"" }
+                out += xf.wrap ? " vertical=\"bottom\" wrapText=\"1\"/></xf>" : "/></xf>"
+            } else {
+                out += "/>"
+            }
         }
         out += "</cellXfs>"
         out += "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"

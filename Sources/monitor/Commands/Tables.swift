@@ -77,12 +77,7 @@ extension Monitor {
             let guarded = GuardedPath.tables(file: file, survey: survey, specs: specs, folder: specsFolder, catalogue: catalogue,
                                              scheme: analysis.scheme, input: input)
             if list {
-                var md = MarkdownTable(headers: ["table", "survey", "family", "title", "basis", "rows", "columns"])
-                for s in selected {
-                    md.add([s.name, s.survey, s.family.rawValue, s.title, s.base.label, s.rows.map(\.variable).joined(separator: ", "),
-                            s.columns.map { $0.by ?? "totaal" }.joined(separator: ", ")])
-                }
-                try output.write(md.render() + "\n\(selected.count) tables\n", guarding: guarded)
+                try output.write(TableReport.catalogue(selected), guarding: guarded)
                 return
             }
             guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }

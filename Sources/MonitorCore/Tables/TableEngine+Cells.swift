@@ -44,13 +44,19 @@ extension TableEngine {
         }
     }
 
-    /// Group `group` against the rest of its column block for one row: the test behind the cell's mark (`groupTest`),
-    /// without computing the whole table.
-    public func compareWithRest(_ spec: TableSpec, row key: String, block: String, group: String) throws -> Comparison? {
+    /// One row's outcome over the table's base, and one column block's groups.
+    func blockRow(_ spec: TableSpec, row key: String, block: String) throws
+        -> (outcome: Outcome, level: String, variable: String, groups: Grouping) {
         let inBase = try baseMask(spec)
         let (outcome, level, variable) = try rowOutcome(spec, row: key, inBase: inBase)
         let levels = spec.columns.first { $0.by == block }?.levels
-        let groups = try grouping(block, levels: levels, inBase: inBase)
+        return (outcome, level, variable, try grouping(block, levels: levels, inBase: inBase))
+    }
+
+    /// Group `group` against the rest of its column block for one row: the test behind the cell's mark (`groupTest`),
+    /// without computing the whole table.
+    public func compareWithRest(_ spec: TableSpec, row key: String, block: String, group: String) throws -> Comparison? {
+        let (outcome, level, variable, groups) = try blockRow(spec, row: key, block: block)
         let results = try GroupComparison.versusRest(design, variable: variable, outcome: outcome, by: groups, alpha: alpha,
                                                      thresholds: thresholds, test: groupTest)
         return results.first { $0.group == group && (level.isEmpty || $0.level == level) }
@@ -60,10 +66,7 @@ extension TableEngine {
     /// the Rao-Scott 2 × 2 table for a proportion, or the design-based t), Bonferroni-adjusted for the pairs among the
     /// block's groups (the verdict uses the adjusted p).
     public func compare(_ spec: TableSpec, row key: String, block: String, group: String, other: String) throws -> Comparison? {
-        let inBase = try baseMask(spec)
-        let (outcome, level, variable) = try rowOutcome(spec, row: key, inBase: inBase)
-        let levels = spec.columns.first { $0.by == block }?.levels
-        let groups = try grouping(block, levels: levels, inBase: inBase)
+        let (outcome, level, variable, groups) = try blockRow(spec, row: key, block: block)
         let results = try GroupComparison.pairwise(design, variable: variable, outcome: outcome, by: groups, alpha: alpha,
                                                    thresholds: thresholds, test: groupTest)
         let matching = results.filter { level.isEmpty || $0.level == level }

@@ -24,9 +24,9 @@ public struct Frame: Sendable, Equatable {
         self.cells = cells
     }
 
-    /// Builds a frame from a read CSV, checking counts and cells: N is a positive number between
-    /// `WeightLimits.smallestCount` and `WeightLimits.largestCount` (2^53), no cell value is empty, and no two
-    /// cells match the same respondent (checked per pair of wildcard patterns, not per pair of cells).
+    /// Builds a frame from a read CSV, checking counts and cells: N is a positive normal number of at most
+    /// `WeightLimits.largestCount` (2^53), no cell value is empty, and no two cells match the same respondent
+    /// (checked per pair of wildcard patterns, not per pair of cells).
     public init(table: RawTable) throws(DataErrors) {
         guard let nColumn = table.column(named: "N") ?? table.column(named: "n") else {
             throw DataErrors(errors: [DataError(.frame, SourcePosition(file: table.source, line: 1),

@@ -58,7 +58,9 @@ struct WeighLimitsCommandTests {
         let result = try CLI.run(["weigh", data, "--cell", columns.joined(separator: ","), "--frame", frame, "-q"])
         let seconds = Date().timeIntervalSince(started)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(seconds < 1, "took \(seconds) s")
+        // AddressSanitizer builds (the test process has the ASan runtime loaded) run several times slower.
+        let limit = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil ? 5.0 : 1.0
+        #expect(seconds < limit, "took \(seconds) s")
         let w = Self.weights(result.stdout)
         #expect(w.count == rows.count)
         for (i, r) in rows.enumerated() {

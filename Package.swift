@@ -74,3 +74,10 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer harness (Tests/Fuzz, run by scripts/fuzz, docs/fuzzing.md) is in the package only when
+// MONITOR_FUZZ is set: it has no main of its own (libFuzzer's), so plain `swift build` and `swift test`
+// never see it.
+if Context.environment["MONITOR_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "monitor-fuzz", dependencies: ["MonitorCore"], path: "Tests/Fuzz/Sources"))
+}

@@ -128,6 +128,21 @@ struct DomainSumsTests {
         #expect(other.layout == nil)
     }
 
+    @Test("many large raking margins (7 × 1,000 cells, a joint product past Int's range) take the general path, no overflow")
+    func manyLargeMargins() throws {
+        var r = SplitMix64(state: 42)
+        let n = 300
+        let margins = (0..<7).map { _ in
+            SurveyDesign.CalibrationMargin(cells: (0..<n).map { _ in Int32(r.below(1000)) }, cellCount: 1000,
+                                           weights: [Double](repeating: 1, count: n))
+        }
+        let design = try SurveyDesign(rowCount: n).calibrated(weights: [Double](repeating: 1, count: n), step: .raking(margins))
+        #expect(design.layout == nil)
+        let y = (0..<n).map { _ in Double(r.below(2)) }
+        let means = try design.means(.numeric(y))
+        #expect(means.estimates[0].isFinite && means.covariance[0] >= 0)
+    }
+
     @Test("a clustered design takes the general path")
     func clustered() throws {
         let design = try SurveyDesign(rowCount: 6, clusters: Grouping(labels: ["1", "2", "3"], codes: [0, 0, 1, 1, 2, 2]))

@@ -102,8 +102,14 @@ struct UnclusteredLayout: Sendable {
     /// The layout of a raked design, or nil when some g^(m) varies within a unit (then the general path).
     static func makeRaked(_ design: SurveyDesign, margins: [SurveyDesign.CalibrationMargin]) -> UnclusteredLayout? {
         let n = design.rowCount, M = margins.count, S = design.strataLabels.count
+        // The joint cells of the margins (and strata) must stay few; many large margins take the general path
+        // (their product may not even fit an Int).
         var width = 1
-        for m in margins { width *= m.cellCount + 1 }
+        for m in margins {
+            let (product, overflow) = width.multipliedReportingOverflow(by: m.cellCount + 1)
+            if overflow || product > 1 << 16 { return nil }
+            width = product
+        }
         guard M > 0, S * width <= 1 << 16 else { return nil }
         let U = S * width
         var unit = [Int32](repeating: 0, count: n)

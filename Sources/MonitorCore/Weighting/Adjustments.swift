@@ -4,9 +4,13 @@
 /// w_i = d_i · N_h / Σ_{j ∈ h} d_j, so the weighted count of every cell equals its population count.
 /// With equal base weights this is w_i = N_h / n_h. This is R survey's `postStratify()` (Lumley 2010,
 /// §7.2; Kalton & Flores-Cervantes 2003, §2.1).
+///
+/// The base weights are first multiplied by the power of two 2^−e that puts the largest in [0.5, 1)
+/// (`WeightLimits.normalized`; w_i does not depend on the scale of d, and a power of two is exact), so
+/// Σ_{j∈h} d_j cannot overflow; a weight that still overflows or underflows is an error, never ∞ or 0.
 public enum PostStratification {
-    public static func weights(base: [Double], margin: Margin) throws(WeightingError) -> [Double] {
-        try checkBase(base)
+    public static func weights(base unscaled: [Double], margin: Margin) throws(WeightingError) -> [Double] {
+        let base = try WeightLimits.normalized(unscaled)
         let unmatched = margin.cellOfRow.indices.filter { margin.cellOfRow[$0] < 0 }
         if !unmatched.isEmpty {
             throw .unmatchedRows(margin: margin.name, rows: Array(unmatched.prefix(20)), values: [], total: unmatched.count)
@@ -16,11 +20,9 @@ public enum PostStratification {
             throw .emptyCell(margin: margin.name, cell: margin.labels[h], populationTotal: margin.totals[h])
         }
         let factor = zip(margin.totals, achieved).map { $0 / $1 }
-        return base.indices.map { base[$0] * factor[Int(margin.cellOfRow[$0])] }
-    }
-
-    static func checkBase(_ base: [Double]) throws(WeightingError) {
-        for (i, d) in base.enumerated() where !(d > 0 && d.isFinite) { throw .invalidBaseWeight(row: i, value: d) }
+        let w = base.indices.map { base[$0] * factor[Int(margin.cellOfRow[$0])] }
+        try WeightLimits.checkResult(w)
+        return w
     }
 }
 
@@ -29,7 +31,9 @@ public enum PostStratification {
 /// Repeats post-stratification to each margin in turn (rows outside a margin keep their weight on it,
 /// and that margin's totals then act as shares of the weight inside it) until every margin's weighted totals are within `tolerance` (relative to the cell's target) of the
 /// population totals. Converged raking equals calibration with the raking distance (Deville & Särndal
-/// 1992; R survey's `rake()` and `calibrate(calfun = "raking")`).
+/// 1992; R survey's `rake()` and `calibrate(calfun = "raking")`). The base weights are rescaled by a power
+/// of two first, as in `PostStratification`; when every margin leaves some respondents out (so no margin
+/// fixes the scale), the result is proportional to the base weights and is scaled back by the same power.
 public enum Raking {
     public struct Result: Sendable {
         public var weights: [Double]
@@ -38,9 +42,9 @@ public enum Raking {
         public var maxRelativeMisfit: Double
     }
 
-    public static func weights(base: [Double], margins: [Margin], tolerance: Double = 1e-10,
+    public static func weights(base unscaledBase: [Double], margins: [Margin], tolerance: Double = 1e-10,
                                maxIterations: Int = 1000) throws(WeightingError) -> Result {
-        try PostStratification.checkBase(base)
+        let base = try WeightLimits.normalized(unscaledBase)
         for margin in margins {
             let achieved = margin.weightedTotals(base)
             for (h, total) in achieved.enumerated() where total <= 0 {
@@ -57,7 +61,14 @@ public enum Raking {
                 for (i, c) in margin.cellOfRow.enumerated() where c >= 0 { w[i] *= factor[Int(c)] }
             }
             let (misfit, worst) = maxMisfit(w, margins)
-            if misfit <= tolerance { return Result(weights: w, iterations: iterations, maxRelativeMisfit: misfit) }
+            if misfit <= tolerance {
+                if margins.allSatisfy({ $0.cellOfRow.contains { $0 < 0 } }), let d = unscaledBase.max(), let s = base.max(), d != s {
+                    let back = d / s  // a power of two: exact
+                    for i in w.indices { w[i] *= back }
+                }
+                try WeightLimits.checkResult(w)
+                return Result(weights: w, iterations: iterations, maxRelativeMisfit: misfit)
+            }
             if iterations >= maxIterations {
                 let margin = margins[worst.margin]
                 throw .notConverged(margin: margin.name, cell: margin.labels[worst.cell], target: margin.totals[worst.cell],

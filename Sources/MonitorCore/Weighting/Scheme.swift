@@ -168,6 +168,7 @@ public struct Weigher: Sendable {
         }
         let scale = scheme.scale ?? .population
         w = scale.apply(w)
+        try WeightLimits.checkResult(w)
         for (m, margin) in margins.enumerated() {
             let achieved = margin.weightedTotals(w)
             let n = margin.respondents

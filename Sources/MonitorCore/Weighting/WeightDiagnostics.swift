@@ -2,7 +2,8 @@
 ///
 /// Kish's design effect due to unequal weighting: deff = n Σw² / (Σw)² = 1 + CV², with CV the
 /// coefficient of variation of the weights (divisor n); effective sample size n_eff = (Σw)² / Σw²
-/// (Kish 1965, §11.7; Kish 1992).
+/// (Kish 1965, §11.7; Kish 1992). The sums are taken over w_i · 2^−e (`WeightLimits.scale`), so Σw² does not
+/// overflow for weights above 1e154; deff and n_eff do not depend on the scale, Σw is scaled back.
 public struct WeightDiagnostics: Sendable, Equatable {
     public var n: Int
     public var sum: Double
@@ -19,15 +20,18 @@ public struct WeightDiagnostics: Sendable, Equatable {
         n = weights.count
         var s = 0.0, s2 = 0.0, lo = Double.infinity, hi = -Double.infinity
         for w in weights {
-            s += w
-            s2 += w * w
             lo = min(lo, w)
             hi = max(hi, w)
         }
-        sum = s
+        let scale = WeightLimits.scale(forLargest: hi)
+        for w in weights {
+            s += w * scale
+            s2 += (w * scale) * (w * scale)
+        }
+        sum = s / scale
         minimum = n > 0 ? lo : .nan
         maximum = n > 0 ? hi : .nan
-        mean = n > 0 ? s / Double(n) : .nan
+        mean = n > 0 ? sum / Double(n) : .nan
         kishDesignEffect = n > 0 ? Double(n) * s2 / (s * s) : .nan
         effectiveSampleSize = n > 0 ? s * s / s2 : 0
     }
@@ -43,7 +47,9 @@ public enum WeightScale: String, Sendable, Codable, CaseIterable {
         switch self {
         case .population: return weights
         case .mean1:
-            let mean = weights.reduce(0, +) / Double(max(weights.count, 1))
+            // mean = Σ(w · 2^−e) / n · 2^e: the sum cannot overflow.
+            let scale = WeightLimits.scale(forLargest: weights.max() ?? 1)
+            let mean = weights.reduce(0) { $0 + $1 * scale } / Double(max(weights.count, 1)) / scale
             return weights.map { $0 / mean }
         }
     }

@@ -8,9 +8,16 @@ public enum WeightingError: Error, Sendable, Equatable, CustomStringConvertible 
     case smallCell(margin: String, cell: String, respondents: Int, minimum: Int)
     /// Raking stopped before every margin matched.
     case notConverged(margin: String, cell: String, target: Double, achieved: Double, iterations: Int)
-    /// Base weights must be positive and finite.
+    /// Base weights must be positive, finite and normal (not subnormal): `WeightLimits.isValid`.
     case invalidBaseWeight(row: Int, value: Double)
+    /// Weights spanning more than `WeightLimits.largestRatio` (0-based rows of the smallest and largest).
+    case weightRange(smallestRow: Int, smallest: Double, largestRow: Int, largest: Double)
+    /// A computed weight that overflowed or underflowed (not a positive normal finite number).
+    case weightOutOfRange(row: Int, value: Double)
     case invalidBounds(lower: Double, upper: Double)
+
+    /// What a valid weight is, for messages.
+    public static let weightRule = "weights must be positive numbers from 2.2250738585072014e-308 (smaller ones are subnormal, with too few digits) to 1.7976931348623157e308"
 
     public var description: String {
         switch self {
@@ -24,7 +31,11 @@ public enum WeightingError: Error, Sendable, Equatable, CustomStringConvertible 
         case .notConverged(let margin, let cell, let target, let achieved, let iterations):
             return "raking did not converge in \(iterations) iterations: margin \(margin), cell \"\(cell)\" is at \(NumberFormat.fixed(achieved, 4)) against a target of \(NumberFormat.exact(target)) (off by \(NumberFormat.fixed(achieved - target, 4)))"
         case .invalidBaseWeight(let row, let value):
-            return "base weight of data row \(row + 1) is \(value): base weights must be positive numbers"
+            return "base weight of data row \(row + 1) is \(value): \(WeightingError.weightRule)"
+        case .weightRange(let smallestRow, let smallest, let largestRow, let largest):
+            return "weights range from \(smallest) (data row \(smallestRow + 1)) to \(largest) (data row \(largestRow + 1)), a ratio above 1e100"
+        case .weightOutOfRange(let row, let value):
+            return "the weight of data row \(row + 1) comes out as \(value): the frame's counts and the base weights are too far apart for double precision"
         case .invalidBounds(let lower, let upper):
             return "trimming bounds \(lower),\(upper): need lower < upper"
         }

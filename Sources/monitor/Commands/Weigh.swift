@@ -145,7 +145,8 @@ extension Monitor {
             do {
                 result = try weigher.weigh(values: values, base: base, rowCount: table.rowCount)
             } catch {
-                throw positioned(error, table: table, frames: frames)
+                let baseColumn = weightingScheme.baseWeight.flatMap { table.column(named: map?.exportName(for: $0, header: table.header) ?? $0) }
+                throw positioned(error, table: table, frames: frames, baseColumn: baseColumn)
             }
 
             if SAVFile.isSAV(source) {
@@ -228,11 +229,11 @@ extension Monitor {
             var errors: [DataError] = []
             var weights = [Double](repeating: .nan, count: table.rowCount)
             for row in 0..<table.rowCount {
-                if let w = NumberParsing.parse(column[row], decimalComma: table.dialect.decimalComma), w > 0, w.isFinite {
+                if let w = NumberParsing.parse(column[row], decimalComma: table.dialect.decimalComma), WeightLimits.isValid(w) {
                     weights[row] = w
                 } else {
                     errors.append(DataError(.invalidValue, table.position(row: row, column: column, value: column[row]),
-                                            "base weights must be positive numbers"))
+                                            "base \(WeightingError.weightRule)"))
                 }
             }
             if !errors.isEmpty { throw DataErrors(errors: Array(errors.prefix(DataErrors.shownLimit)), total: errors.count) }
@@ -240,7 +241,7 @@ extension Monitor {
         }
 
         /// A weighting error with the rows it concerns turned into file positions.
-        func positioned(_ error: WeightingError, table: RawTable, frames: [Frame]) -> Error {
+        func positioned(_ error: WeightingError, table: RawTable, frames: [Frame], baseColumn: RawTextColumn?) -> Error {
             let position = SourcePosition(file: table.source)
             switch error {
             case .unmatchedRows(let margin, let rows, let values, let total):
@@ -250,7 +251,13 @@ extension Monitor {
                 }
                 return DataErrors(errors: errors, total: total)
             case .invalidBaseWeight(let row, let value):
-                return DataError(.invalidValue, table.position(row: row, value: "\(value)"), "base weights must be positive numbers")
+                return DataError(.invalidValue, table.position(row: row, value: "\(value)"), "base \(WeightingError.weightRule)")
+            case .weightRange(let low, _, let high, _):
+                return DataError(.invalidValue, table.position(row: low, column: baseColumn, value: baseColumn?[low]),
+                                 "the smallest base weight; the largest, \(baseColumn?[high] ?? "") on line \(table.lineIndex.line(ofRecord: high)), is more than 1e100 times larger: weights that far apart overflow")
+            case .weightOutOfRange(let row, let value):
+                return DataError(.frame, table.position(row: row),
+                                 "the weight comes out as \(value): the frame's counts and the base weights are too far apart for double precision")
             default:
                 return DataError(.frame, position, error.description)
             }

@@ -179,19 +179,37 @@ struct AnalysisInput {
             }
             return CodedColumn(values: values, codes: (0..<c.codes.count).map { UInt32(c.codes[$0]) })
         }
-        func numbers(_ name: String, what: String) throws -> [Double] {
+        /// Positive numbers of a column; `problem` names a number out of range (WeightLimits).
+        func numbers(_ name: String, what: String, problem: (Double) -> String?) throws -> [Double] {
             let c = try column(name)
             var out = [Double](repeating: .nan, count: table.rowCount)
             var errors: [DataError] = []
             for row in 0..<table.rowCount {
                 if let v = NumberParsing.parse(c[row].trimmingSpaces(), decimalComma: table.dialect.decimalComma), v > 0, v.isFinite {
-                    out[row] = v
+                    if let message = problem(v) {
+                        errors.append(DataError(.invalidValue, table.position(row: row, column: c, value: c[row]), message))
+                    } else {
+                        out[row] = v
+                    }
                 } else {
                     errors.append(DataError(.invalidValue, table.position(row: row, column: c, value: c[row]), "\(what) must be a positive number"))
                 }
             }
             if !errors.isEmpty { throw DataErrors(errors: Array(errors.prefix(DataErrors.shownLimit)), total: errors.count) }
             return out
+        }
+        /// Weights rescaled by a power of two (exact; estimates depend only on their ratios) so that their
+        /// sums cannot overflow; weights more than 1e100 apart are an error at the smallest.
+        func normalized(_ w: [Double], column name: String?) throws -> [Double] {
+            do {
+                return try WeightLimits.normalized(w)
+            } catch {
+                if case .weightRange(let low, _, let high, _) = error, let name, let c = try? column(name) {
+                    throw DataError(.invalidValue, table.position(row: low, column: c, value: c[low]),
+                                    "the smallest weight; the largest, \(c[high]) on line \(table.lineIndex.line(ofRecord: high)), is more than 1e100 times larger: weights that far apart overflow")
+                }
+                throw weightingError(error, margin: nil, table: table, frames: [])
+            }
         }
         func positioned(_ error: DesignError) -> Error {
             switch error {
@@ -206,9 +224,13 @@ struct AnalysisInput {
         }
 
         let baseName = options.weight ?? scheme?.0.baseWeight
-        let weights = try baseName.map { try numbers($0, what: "weights") }
+        let weights = try baseName.map {
+            try normalized(try numbers($0, what: "weights") { WeightLimits.isValid($0) ? nil : WeightingError.weightRule }, column: $0)
+        }
         // One fpc column per stage (R fpc=~N1+N2), one cluster column per stage (R ids=~psu+ssu).
-        let fpc = options.fpc.isEmpty ? nil : try options.fpc.map { try numbers($0, what: "the finite population correction") }
+        let fpc = options.fpc.isEmpty ? nil : try options.fpc.map {
+            try numbers($0, what: "the finite population correction", problem: WeightLimits.countProblem)
+        }
         let strata = try options.strata.map { Grouping(values: try texts($0)) }
         let stages = try options.clusters.map { Grouping(values: try texts($0)) }
         var design: SurveyDesign
@@ -226,7 +248,7 @@ struct AnalysisInput {
             let margin = frame.margin(name: frame.variables.joined(separator: " x "), columns: try options.cellColumns.map { try texts($0) },
                                       rowCount: table.rowCount)
             do {
-                let w = try PostStratification.weights(base: design.weights, margin: margin)
+                let w = try WeightLimits.normalized(try PostStratification.weights(base: design.weights, margin: margin))
                 design = design.calibrated(weights: w, step: .postStratification(.init(cells: margin.cellOfRow, cellCount: margin.labels.count, weights: w)))
             } catch {
                 throw weightingError(error, margin: margin, table: table, frames: [frameFile])
@@ -237,7 +259,8 @@ struct AnalysisInput {
             for v in Set(frames.flatMap(\.variables)) { values[v] = try coded(v) }
             do {
                 let result = try Weigher(scheme: s, frames: frames).weigh(coded: values, base: weights, rowCount: table.rowCount)
-                if let step = result.calibration { design = design.calibrated(weights: result.weights, step: step) }
+                let (w, step) = try result.normalizedForDesign()
+                if let step { design = design.calibrated(weights: w, step: step) }
             } catch {
                 throw weightingError(error, margin: nil, table: table, frames: frames.map(\.source))
             }
@@ -252,6 +275,9 @@ struct AnalysisInput {
                           "respondent's \(name) cell is missing or not in the frame (\(frames.joined(separator: ", ")))")
             }
             return DataErrors(errors: errors, total: total)
+        }
+        if case .weightOutOfRange(let row, let value) = error {
+            return DataError(.frame, table.position(row: row), "the weight comes out as \(value): the frame's counts and the weights are too far apart for double precision")
         }
         return DataError(.frame, SourcePosition(file: table.source), error.description)
     }

@@ -94,7 +94,6 @@ public struct TableEngine: Sendable {
 
     public func compute(_ spec: TableSpec) throws -> ComputedTable {
         try spec.check(against: codebook)
-        let n = dataset.rowCount
         let inBase = try baseMask(spec)
         let baseN = inBase.filter { $0 }.count
 

@@ -106,7 +106,28 @@ public struct PreparedData: Sendable {
         guard let code else { return codebook.label(of: name) }
         if code.isEmpty { return nil }
         let label = codebook.levelLabel(of: name, code: code)
-        return label == code && codebook.levelCodes(of: name) == nil ? nil : label
+        return label == code ? nil : label
+    }
+
+    /// Estimates with the codebook's labels of their levels and groups.
+    public func labelled(_ rows: [EstimateRow], by: String?) -> [EstimateRow] {
+        rows.map { row in
+            var row = row
+            row.levelLabel = label(row.variable, code: row.level)
+            row.groupLabel = by.flatMap { label($0, code: row.group) }
+            return row
+        }
+    }
+
+    /// Tests with the codebook's labels of their levels, groups and the groups they are compared with.
+    public func labelled(_ comparisons: [Comparison], by: String?) -> [Comparison] {
+        comparisons.map { c in
+            var c = c
+            c.levelLabel = label(c.variable, code: c.level)
+            c.groupLabel = by.flatMap { label($0, code: c.group) }
+            c.otherLabel = c.kind == .groupVersusRest || c.kind == .trend ? nil : by.flatMap { label($0, code: c.other) }
+            return c
+        }
     }
 
     private func grouping(_ c: CategoricalColumn) -> Grouping {

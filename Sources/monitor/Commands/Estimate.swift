@@ -62,7 +62,7 @@ extension Monitor {
             } catch {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
-            let text = EstimationReport.estimates(rows, format: analysis.format, design: data.designLine,
+            let text = EstimationReport.estimates(data.labelled(rows, by: analysis.by), format: analysis.format, design: data.designLine,
                                                   interval: ci, level: level)
             try output.write(text, guarding: guarded)
             // Say where the interval is not the one asked for (R gives NaN there).

@@ -104,7 +104,7 @@ extension Monitor {
             } catch let error as DesignError {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
-            let text = EstimationReport.tests(comparisons, chiSquare: chiSquare, format: analysis.format,
+            let text = EstimationReport.tests(data.labelled(comparisons, by: analysis.by), chiSquare: chiSquare, format: analysis.format,
                                               design: data.designLine, alpha: alpha)
             try output.write(text, guarding: guarded)
         }

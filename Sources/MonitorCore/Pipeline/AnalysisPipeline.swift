@@ -77,7 +77,8 @@ public enum AnalysisPipeline {
             for name in analysed where !rawNames.contains(name) { rawNames.append(name) }
         }
         for name in designColumns where !rawNames.contains(name) { rawNames.append(name) }
-        for name in rawNames where !canonicalHeader.contains(name) {
+        let absentCodebookVariables = analysed.filter { name in codebook?.variable(name) != nil && !canonicalHeader.contains(name) }
+        for name in rawNames.filter({ !canonicalHeader.contains($0) }) + absentCodebookVariables {
             let hint = NameHint.hint(for: name, among: fileHeader).map { " (\($0))" } ?? ""
             let why: String
             if let codebook {

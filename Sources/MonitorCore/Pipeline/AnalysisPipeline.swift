@@ -50,6 +50,7 @@ public enum AnalysisPipeline {
         // The header decides the survey and the columns to read: standard input, a pipe or a FIFO is buffered once.
         let source = try request.source.rereadable()
         defer { source.removeBuffer() }
+        mark("start")
         let fileHeader = try reader.readHeader(source)
         let inferred = try SurveyInference.infer(given: request.survey, map: map, header: fileHeader)
         let codebook = try inferred.map { try BundledData.codebook($0.survey) }
@@ -100,6 +101,7 @@ public enum AnalysisPipeline {
                 selection = .named(names + exportRaw.filter { !names.contains($0) }, required: required.union(exportRaw))
             }
         }
+        mark("header and columns")
         var table = try reader.read(source, columns: selection)
         table.source = request.source.displayName
         try table.requireRows()

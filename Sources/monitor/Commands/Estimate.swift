@@ -64,6 +64,7 @@ extension Monitor {
             }
             let text = EstimationReport.estimates(data.labelled(rows, by: analysis.by), format: analysis.format, design: data.designLine,
                                                   interval: ci, level: level)
+            Trace.mark("estimated")
             try output.write(text, guarding: guarded)
             // Say where the interval is not the one asked for (R gives NaN there).
             let fallbacks = rows.filter { row in

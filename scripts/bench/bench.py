@@ -35,14 +35,15 @@ def data_file(monitor, data_dir, rows):
 
 def commands(tool, monitor, data, out, job="tables"):
     py = sys.executable
-    if job == "estimate":
-        # Issue 21: an ad hoc estimate on a survey file, post-stratified by flags (polars: point estimates only).
+    if job in ("estimate", "test"):
+        # Issue 21: an ad hoc estimate (or the groups' tests) on a survey file, post-stratified by flags (polars: the
+        # point estimates and n's only).
         if tool == "monitor":
-            return [monitor, "estimate", data, "--var", "slachtoffer", "--by", "geslacht", "--cell", "bestuurslaag,functie",
+            return [monitor, job, data, "--var", "slachtoffer", "--by", "geslacht", "--cell", "bestuurslaag,functie",
                     "--frame", FRAME, "-o", out, "-q"]
         if tool == "polars":
             return [py, os.path.join(HERE, "job_estimate_polars.py"), data, FRAME, out]
-        raise ValueError(f"the estimate job runs monitor and polars, not {tool}")
+        raise ValueError(f"the {job} job runs monitor and polars, not {tool}")
     if tool == "monitor":
         return [monitor, "tables", data, "--survey", "ambtsdragers", "--specs", os.path.join(HERE, "specs"), "--format", "csv",
                 "-o", out, "-q"]
@@ -83,9 +84,16 @@ def number(text):
     return float(text)
 
 
-def read_estimates(path):
+def read_estimates(path, job="estimate"):
+    """Per group ("" the whole sample): n and estimate; from `monitor test`, each group's row against the rest."""
     with open(path, newline="") as f:
-        return {r["group"]: r for r in csv.DictReader(f) if r.get("level", "") == ""}
+        rows = list(csv.DictReader(f))
+    if rows and "test" in rows[0]:
+        return {r["group"]: r for r in rows if r["test"] == "group_vs_rest" and r["level"] == ""}
+    out = {r["group"]: r for r in rows if r.get("level", "") == ""}
+    if job == "test":
+        out.pop("", None)
+    return out
 
 
 def compare_estimates(reference, other):
@@ -172,11 +180,11 @@ def main():
     parser.add_argument("--r-max-rows", type=int, default=100_000,
                         help="R survey runs on at most this many rows (it needs minutes per run on 1M); 0: no limit")
     parser.add_argument("--data-dir", default=os.path.join(ROOT, "bench-data"))
-    parser.add_argument("--job", choices=["tables", "estimate"], default="tables",
-                        help="tables: the four tables with tests (all peers); estimate: `monitor estimate --var slachtoffer "
-                             "--by geslacht --cell bestuurslaag,functie --frame F` against polars' point estimates (issue 21)")
+    parser.add_argument("--job", choices=["tables", "estimate", "test"], default="tables",
+                        help="tables: the four tables with tests (all peers); estimate (test): `monitor estimate (test) --var "
+                             "slachtoffer --by geslacht --cell bestuurslaag,functie --frame F` against polars' point estimates (issue 21)")
     args = parser.parse_args()
-    if args.job == "estimate" and args.tools == parser.get_default("tools"):
+    if args.job != "tables" and args.tools == parser.get_default("tools"):
         args.tools = "monitor,polars"
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     os.makedirs(args.data_dir, exist_ok=True)
@@ -216,8 +224,8 @@ def main():
                 prefix = "" if args.job == "tables" else args.job + "-"
                 mine = os.path.join(out_dir, f"{prefix}monitor-{r}.csv")
                 theirs = os.path.join(out_dir, f"{prefix}{tool.replace(' ', '-')}-{r}.csv")
-                if args.job == "estimate":
-                    checks[(tool, r)] = compare_estimates(read_estimates(mine), read_estimates(theirs))
+                if args.job in ("estimate", "test"):
+                    checks[(tool, r)] = compare_estimates(read_estimates(mine, args.job), read_estimates(theirs, args.job))
                 else:
                     checks[(tool, r)] = compare(read(mine, True), read(theirs, False))
 
@@ -247,7 +255,7 @@ def main():
         f"# Benchmark results ({time.strftime('%Y-%m-%d %H:%M')})",
         "",
         (f"Job: 4 tables (scripts/bench/specs), {args.repeat} runs per tool, alternating; files: {files_note}." if args.job == "tables" else
-         f"Job: estimate slachtoffer by geslacht, post-stratified by bestuurslaag,functie (polars: point estimates and n only), "
+         f"Job: {args.job} slachtoffer by geslacht, post-stratified by bestuurslaag,functie (polars: point estimates and n only), "
          f"{args.repeat} runs per tool, alternating; files: {files_note}."),
         "",
         *lines,

@@ -53,7 +53,7 @@ public enum AnalysisPipeline {
         mark("start")
         let fileHeader = try reader.readHeader(source)
         let inferred = try SurveyInference.infer(given: request.survey, map: map, header: fileHeader)
-        let codebook = try inferred.map { try BundledData.codebook($0.survey) }
+        let codebook = try inferred.map { try Codebooks.load($0.survey) }
         if map != nil && codebook == nil { throw UsageProblem("--map needs --survey (or a survey: line in the mapping file)") }
 
         // The design: declared, or the survey's scheme unless --unweighted.
@@ -106,16 +106,25 @@ public enum AnalysisPipeline {
         table.source = request.source.displayName
         try table.requireRows()
         mark("read \(table.columns.count) of \(table.header.count) columns")
+        // The codebook's checks and derivations and the design's weights read the same columns independently: one
+        // core each. Invalid data is reported before a design error, as one after the other would.
+        let built = Slot<(Dataset, ValidationReport)>(), weighted = Slot<Result<SurveyDesign, Error>>()
+        let readTable = table, variables = codebookVariables, declared = declaration
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 {
+                if let codebook { built.value = DatasetBuilder(codebook: codebook, map: map).build(readTable, variables: variables) }
+            } else {
+                weighted.value = Result { try DesignBuilder(table: readTable, map: map).design(declared, scheme: scheme) }
+            }
+        }
         var dataset: Dataset?
         var rejected = 0
-        if let codebook {
-            let (built, report) = DatasetBuilder(codebook: codebook, map: map).build(table, variables: codebookVariables)
+        if let (builtDataset, report) = built.value {
             if !report.isValid { throw report.errors() }
             rejected = report.rowsWithInvalid
-            dataset = built
-            mark("dataset built")
+            dataset = builtDataset
         }
-        let design = try DesignBuilder(table: table, map: map).design(declaration, scheme: scheme)
+        let design = try weighted.value!.get()
         mark("weighted")
         var data = PreparedData(table: table, map: map, survey: inferred?.survey, surveyReason: inferred?.reason, codebook: codebook,
                                 dataset: dataset, design: design, declaration: declaration, defaultScheme: defaultScheme,
@@ -123,4 +132,9 @@ public enum AnalysisPipeline {
         data.domain = try data.mask(request.filters)
         return data
     }
+}
+
+/// A value written by one worker of a `concurrentPerform` and read after it.
+final class Slot<T>: @unchecked Sendable {
+    var value: T?
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which survey a respondent file belongs to, decided the same way by every command: `--survey`, else the
 /// mapping file's `survey:`, else the codebook that recognises the file's columns (after the map's renames).
 public enum SurveyInference {
@@ -19,8 +21,7 @@ public enum SurveyInference {
         if let survey = map?.survey { return (survey, .map) }
         let names = Set(header.map { map?.canonicalName($0) ?? $0 })
         var best: (name: String, known: Int, recognised: Bool)?
-        for name in surveys {
-            let codebook = try BundledData.codebook(name)
+        for (name, codebook) in zip(surveys, try Codebooks.load(all: surveys)) {
             let known = codebook.variables.filter { names.contains($0.name) }.count
             let required = codebook.variables.filter(\.isRequired).allSatisfy { names.contains($0.name) }
             let recognised = required && known * 4 >= names.count * 3
@@ -31,5 +32,38 @@ public enum SurveyInference {
         }
         guard let best, best.recognised || loose else { return nil }
         return (best.name, .columns)
+    }
+}
+
+/// Codebooks parsed once per process (a codebook's YAML takes about 15 ms to parse, a fixed cost of every command
+/// that would otherwise recur: inference reads both, the pipeline then its survey's).
+public enum Codebooks {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: Codebook] = [:]
+
+    /// A bundled survey's codebook or a codebook file (`BundledData.codebook`), parsed on first use.
+    public static func load(_ nameOrPath: String) throws -> Codebook {
+        lock.lock()
+        let cached = cache[nameOrPath]
+        lock.unlock()
+        if let cached { return cached }
+        let codebook = try BundledData.codebook(nameOrPath)
+        lock.lock()
+        cache[nameOrPath] = codebook
+        lock.unlock()
+        return codebook
+    }
+
+    /// Several codebooks, parsed concurrently.
+    public static func load(all names: [String]) throws -> [Codebook] {
+        let results = UnsafeMutablePointer<Result<Codebook, Error>?>.allocate(capacity: names.count)
+        results.initialize(repeating: nil, count: names.count)
+        defer {
+            results.deinitialize(count: names.count)
+            results.deallocate()
+        }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: names.count) { k in slots[k] = Result { try load(names[k]) } }
+        return try (0..<names.count).map { try results[$0]!.get() }
     }
 }

@@ -15,7 +15,7 @@ public struct SurveyTables: Sendable {
                             thresholds: ReportingThresholds, alpha: Double, groupTest: GroupTest = .raoScott,
                             specs: [TableSpec]? = nil, progress: ((Int, Int?) -> Void)? = nil,
                             mark: (String) -> Void = { _ in }) throws -> SurveyTables {
-        let codebook = try BundledData.codebook(survey)
+        let codebook = try Codebooks.load(survey)
         let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? survey) : nil)
         let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
         let builder = DatasetBuilder(codebook: codebook, map: map)

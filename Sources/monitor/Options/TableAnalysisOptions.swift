@@ -62,7 +62,7 @@ struct AdHocTableOptions: ParsableArguments {
 
     /// The specification for one survey.
     func spec(survey: String, filters: [RowFilter]) throws -> TableSpec {
-        try TableSpec.adHoc(survey: survey, codebook: try BundledData.codebook(survey), rows: Self.split(rows), means: Self.split(mean),
+        try TableSpec.adHoc(survey: survey, codebook: try Codebooks.load(survey), rows: Self.split(rows), means: Self.split(mean),
                             by: Self.split(by), filters: filters)
     }
 
@@ -93,7 +93,7 @@ enum TableSelection {
                     out.append((name, source, [try adHoc.spec(survey: name, filters: filters)]))
                     continue
                 }
-                let codebook = try BundledData.codebook(name)
+                let codebook = try Codebooks.load(name)
                 let specs = try selected.filter { $0.survey == name }.map { try $0.filtered(by: filters, codebook: codebook) }
                 if !specs.isEmpty { out.append((name, source, specs)) }
             }

@@ -20,7 +20,7 @@ public struct RowFilter: Sendable, Equatable, CustomStringConvertible {
         var rest = parts.count == 2 ? parts[1] : ""
         if negated { rest = String(rest.dropFirst()) }
         let codes = rest.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
-        guard parts.count == 2, !name.isEmpty, !name.contains("="), !codes.contains(where: \.isEmpty) else {
+        guard parts.count == 2, !name.isEmpty, !name.contains("="), !codes.contains(where: { $0.isEmpty || $0.contains("=") }) else {
             throw UsageProblem("--filter \"\(text)\": write VAR=CODE[,CODE] or VAR!=CODE[,CODE], e.g. --filter bestuurslaag=gemeente")
         }
         self.init(variable: name, codes: codes, negated: negated)

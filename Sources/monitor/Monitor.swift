@@ -59,6 +59,9 @@ struct Monitor: ParsableCommand {
         } catch let error as UsageError {
             Terminal.error(error.message)
             Foundation.exit(2)
+        } catch let error as UsageProblem {
+            Terminal.error(error.message)
+            Foundation.exit(2)
         } catch OutputError.closedPipe {
             Foundation.exit(0)
         } catch let error as OutputError {

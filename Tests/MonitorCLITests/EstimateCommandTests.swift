@@ -46,7 +46,7 @@ struct EstimateCommandTests {
     func estimateMatchesR(caseName: String, design: [String]) throws {
         let result = try CLI.run(["estimate", fixture, "--var", "bedreiging", "--by", "bestuurslaag", "-q"] + design)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("variable,level,group,n,n_eff,estimate,se,ci_low,ci_high,df,flag\n"))
+        #expect(result.stdout.hasPrefix("variable,level,group,n,n_eff,estimate,se,ci_low,ci_high,df,flag,level_label,group_label\n"))
         let rows = records(result.stdout)
         #expect(rows.map { $0["group"]! } == ["", "gemeente", "provincie", "waterschap"])
         #expect(rows.map { $0["n"]! } == ["393", "294", "50", "49"])

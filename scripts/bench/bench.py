@@ -33,8 +33,17 @@ def data_file(monitor, data_dir, rows):
     return path
 
 
-def commands(tool, monitor, data, out):
+def commands(tool, monitor, data, out, job="tables"):
     py = sys.executable
+    if job in ("estimate", "test"):
+        # Issue 21: an ad hoc estimate (or the groups' tests) on a survey file, post-stratified by flags (polars: the
+        # point estimates and n's only).
+        if tool == "monitor":
+            return [monitor, job, data, "--var", "slachtoffer", "--by", "geslacht", "--cell", "bestuurslaag,functie",
+                    "--frame", FRAME, "-o", out, "-q"]
+        if tool == "polars":
+            return [py, os.path.join(HERE, "job_estimate_polars.py"), data, FRAME, out]
+        raise ValueError(f"the {job} job runs monitor and polars, not {tool}")
     if tool == "monitor":
         return [monitor, "tables", data, "--survey", "ambtsdragers", "--specs", os.path.join(HERE, "specs"), "--format", "csv",
                 "-o", out, "-q"]
@@ -73,6 +82,34 @@ def number(text):
     if text in ("", "NA", "nan", "NaN", None):
         return float("nan")
     return float(text)
+
+
+def read_estimates(path, job="estimate"):
+    """Per group ("" the whole sample): n and estimate; from `monitor test`, each group's row against the rest."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and "test" in rows[0]:
+        return {r["group"]: r for r in rows if r["test"] == "group_vs_rest" and r["level"] == ""}
+    out = {r["group"]: r for r in rows if r.get("level", "") == ""}
+    if job == "test":
+        out.pop("", None)
+    return out
+
+
+def compare_estimates(reference, other):
+    """The estimate job: per group (and the whole sample), n equal and the weighted share to ESTIMATE_TOLERANCE."""
+    out = {"cells": len(reference), "missing": 0, "n": 0, "estimate": 0.0, "p": 0.0, "verdict": 0, "tested": 0, "extra": 0}
+    for key, a in reference.items():
+        b = other.get(key)
+        if b is None:
+            out["missing"] += 1
+            continue
+        if int(a["n"]) != int(b["n"]):
+            out["n"] += 1
+        out["estimate"] = max(out["estimate"], abs(number(a["estimate"]) - number(b["estimate"])))
+    out["extra"] = len(set(other) - set(reference))
+    out["ok"] = out["missing"] == 0 and out["extra"] == 0 and out["n"] == 0 and out["estimate"] <= ESTIMATE_TOLERANCE
+    return out
 
 
 def compare(reference, other):
@@ -143,7 +180,12 @@ def main():
     parser.add_argument("--r-max-rows", type=int, default=100_000,
                         help="R survey runs on at most this many rows (it needs minutes per run on 1M); 0: no limit")
     parser.add_argument("--data-dir", default=os.path.join(ROOT, "bench-data"))
+    parser.add_argument("--job", choices=["tables", "estimate", "test"], default="tables",
+                        help="tables: the four tables with tests (all peers); estimate (test): `monitor estimate (test) --var "
+                             "slachtoffer --by geslacht --cell bestuurslaag,functie --frame F` against polars' point estimates (issue 21)")
     args = parser.parse_args()
+    if args.job != "tables" and args.tools == parser.get_default("tools"):
+        args.tools = "monitor,polars"
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     os.makedirs(args.data_dir, exist_ok=True)
     out_dir = os.path.join(args.data_dir, "out")
@@ -170,8 +212,8 @@ def main():
     checks = {}
     for k in range(args.repeat):
         for tool, r in jobs:
-            out = os.path.join(out_dir, f"{tool.replace(' ', '-')}-{r}.csv")
-            wall, mib = run(commands(tool, args.monitor, files[r], out))
+            out = os.path.join(out_dir, f"{args.job}-{tool.replace(' ', '-')}-{r}.csv" if args.job != "tables" else f"{tool.replace(' ', '-')}-{r}.csv")
+            wall, mib = run(commands(tool, args.monitor, files[r], out, args.job))
             times[(tool, r)].append(wall)
             rss[(tool, r)].append(mib)
             print(f"bench: run {k + 1}/{args.repeat} {tool:9} {r:>9,} rows  {wall:7.2f} s  {mib:7.0f} MiB", flush=True)
@@ -179,8 +221,13 @@ def main():
             for tool, r in jobs:
                 if tool == "monitor":
                     continue
-                reference = read(os.path.join(out_dir, f"monitor-{r}.csv"), True)
-                checks[(tool, r)] = compare(reference, read(os.path.join(out_dir, f"{tool.replace(' ', '-')}-{r}.csv"), False))
+                prefix = "" if args.job == "tables" else args.job + "-"
+                mine = os.path.join(out_dir, f"{prefix}monitor-{r}.csv")
+                theirs = os.path.join(out_dir, f"{prefix}{tool.replace(' ', '-')}-{r}.csv")
+                if args.job in ("estimate", "test"):
+                    checks[(tool, r)] = compare_estimates(read_estimates(mine, args.job), read_estimates(theirs, args.job))
+                else:
+                    checks[(tool, r)] = compare(read(mine, True), read(theirs, False))
 
     env = environment(args.monitor)
     median = {j: statistics.median(v) for j, v in times.items()}
@@ -207,7 +254,9 @@ def main():
     text = "\n".join([
         f"# Benchmark results ({time.strftime('%Y-%m-%d %H:%M')})",
         "",
-        f"Job: 4 tables (scripts/bench/specs), {args.repeat} runs per tool, alternating; files: {files_note}.",
+        (f"Job: 4 tables (scripts/bench/specs), {args.repeat} runs per tool, alternating; files: {files_note}." if args.job == "tables" else
+         f"Job: {args.job} slachtoffer by geslacht, post-stratified by bestuurslaag,functie (polars: point estimates and n only), "
+         f"{args.repeat} runs per tool, alternating; files: {files_note}."),
         "",
         *lines,
         "",
@@ -221,7 +270,7 @@ def main():
     ])
     print()
     print(text)
-    with open(os.path.join(args.data_dir, "results.md"), "w") as f:
+    with open(os.path.join(args.data_dir, "results.md" if args.job == "tables" else f"results-{args.job}.md"), "w") as f:
         f.write(text)
     if any(not c["ok"] for c in checks.values()):
         print("bench: some tool disagrees with monitor (see the table)", file=sys.stderr)

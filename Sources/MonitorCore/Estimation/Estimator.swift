@@ -17,9 +17,13 @@ public struct EstimateRow: Sendable, Equatable, Codable {
     /// Degrees of freedom behind the interval.
     public var df: Int
     public var flag: SmallGroupFlag
+    /// The codebook's labels of the level and the group (nil without a codebook, or for the whole sample).
+    public var levelLabel: String? = nil
+    public var groupLabel: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case variable, level, group, n, effectiveN = "n_eff", estimate, standardError = "se", ciLow = "ci_low", ciHigh = "ci_high", df, flag
+        case variable, level, group, n, effectiveN = "n_eff", estimate, standardError = "se", ciLow = "ci_low", ciHigh = "ci_high", df, flag,
+             levelLabel = "level_label", groupLabel = "group_label"
     }
 }
 

@@ -11,7 +11,8 @@ public enum EstimationReport {
 
     // MARK: estimates
 
-    public static let estimateColumns = ["variable", "level", "group", "n", "n_eff", "estimate", "se", "ci_low", "ci_high", "df", "flag"]
+    public static let estimateColumns = ["variable", "level", "group", "n", "n_eff", "estimate", "se", "ci_low", "ci_high", "df", "flag",
+                                         "level_label", "group_label"]
 
     public static func estimates(_ rows: [EstimateRow], format: Format, design: String, interval: IntervalMethod, level: Double) -> String {
         switch format {
@@ -19,7 +20,7 @@ public enum EstimationReport {
             var csv = CSVWriter(header: estimateColumns)
             for r in rows {
                 csv.row([r.variable, r.level, r.group, String(r.n), number(r.effectiveN), number(r.estimate), number(r.standardError),
-                         number(r.ciLow), number(r.ciHigh), String(r.df), r.flag.rawValue])
+                         number(r.ciLow), number(r.ciHigh), String(r.df), r.flag.rawValue, r.levelLabel ?? "", r.groupLabel ?? ""])
             }
             return csv.text
         case .json:
@@ -28,7 +29,7 @@ public enum EstimationReport {
             var table = MarkdownTable(headers: ["variable", "level", "group", "n", "n_eff", "estimate", "se", "\(percent(level)) CI", "flag"],
                                       alignments: [.left, .left, .left, .right, .right, .right, .right, .left, .left])
             for r in rows {
-                table.add([r.variable, r.level, r.group.isEmpty ? "(all)" : r.group, NumberFormat.grouped(r.n),
+                table.add([r.variable, labelled(r.level, r.levelLabel), r.group.isEmpty ? "(all)" : labelled(r.group, r.groupLabel), NumberFormat.grouped(r.n),
                            NumberFormat.fixed(r.effectiveN, 1), r.estimate.map { NumberFormat.fixed($0, 4) } ?? "",
                            r.standardError.map { NumberFormat.fixed($0, 4) } ?? "",
                            r.ciLow.map { "\(NumberFormat.fixed($0, 4)) – \(NumberFormat.fixed(r.ciHigh!, 4))" } ?? "",
@@ -49,7 +50,8 @@ public enum EstimationReport {
     // MARK: tests
 
     public static let comparisonColumns = ["test", "method", "variable", "level", "group", "other", "n", "other_n", "estimate", "other_estimate",
-                                           "difference", "se", "statistic", "df", "p_value", "p_adjusted", "verdict"]
+                                           "difference", "se", "statistic", "df", "p_value", "p_adjusted", "verdict",
+                                           "level_label", "group_label", "other_label"]
 
     public static func tests(_ comparisons: [Comparison], chiSquare: [RaoScottTest], format: Format, design: String, alpha: Double) -> String {
         switch format {
@@ -58,7 +60,8 @@ public enum EstimationReport {
             for c in comparisons {
                 csv.row([c.kind.rawValue, c.method.rawValue, c.variable, c.level, c.group, c.other, String(c.n), String(c.otherN), number(c.estimate),
                          number(c.otherEstimate), number(c.difference), number(c.standardError), number(c.statistic),
-                         number(c.df), number(c.pValue), number(c.adjustedPValue), c.verdict.rawValue])
+                         number(c.df), number(c.pValue), number(c.adjustedPValue), c.verdict.rawValue, c.levelLabel ?? "", c.groupLabel ?? "",
+                         c.otherLabel ?? ""])
             }
             // The whole table as R's svychisq prints it: "F" (F; ndf;ddf; p) and "Chisq" (the unadjusted X-squared with
             // the p of X-squared / mean δ), then that adjusted statistic itself.
@@ -66,11 +69,11 @@ public enum EstimationReport {
                 let fVerdict = t.fPValue < alpha ? "dependent" : "not_significant"
                 let chisqVerdict = t.chisqPValue < alpha ? "dependent" : "not_significant"
                 csv.row(["rao_scott", "F", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.f),
-                         "\(NumberFormat.exact(t.numeratorDF));\(NumberFormat.exact(t.denominatorDF))", number(t.fPValue), number(t.fPValue), fVerdict])
+                         "\(NumberFormat.exact(t.numeratorDF));\(NumberFormat.exact(t.denominatorDF))", number(t.fPValue), number(t.fPValue), fVerdict, "", "", ""])
                 csv.row(["rao_scott", "X-squared", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.pearson), String(t.chisqDF),
-                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict])
+                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict, "", "", ""])
                 csv.row(["rao_scott", "X-squared_adjusted", t.variable, "", t.by, "", "", "", "", "", "", "", number(t.chisq), String(t.chisqDF),
-                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict])
+                         number(t.chisqPValue), number(t.chisqPValue), chisqVerdict, "", "", ""])
             }
             return csv.text
         case .json:
@@ -80,7 +83,8 @@ public enum EstimationReport {
             var table = MarkdownTable(headers: ["test", "method", "variable", "level", "group", "vs", "estimate", "other", "difference", "statistic", "df", "p", "p adj.", "verdict"],
                                       alignments: [.left, .left, .left, .left, .left, .left, .right, .right, .right, .right, .right, .right, .right, .left])
             for c in comparisons {
-                table.add([c.kind.rawValue, methodName(c.method), c.variable, c.level, c.group, c.other, pct(c.estimate), pct(c.otherEstimate),
+                table.add([c.kind.rawValue, methodName(c.method), c.variable, labelled(c.level, c.levelLabel), labelled(c.group, c.groupLabel),
+                           labelled(c.other, c.otherLabel), pct(c.estimate), pct(c.otherEstimate),
                            c.difference.isFinite ? NumberFormat.fixed(c.difference, 4) : "",
                            c.statistic.isFinite ? NumberFormat.fixed(c.statistic, 3) : "", c.df.map { NumberFormat.fixed($0, 0) } ?? "z",
                            pValue(c.pValue), pValue(c.adjustedPValue), symbol(c.verdict)])
@@ -121,6 +125,12 @@ public enum EstimationReport {
         case .waldT: return "Wald t"
         case .z: return "z"
         }
+    }
+
+    /// A code with its label for people: "leeftijd_18_39 (18-39 jaar)", or the code alone.
+    static func labelled(_ code: String, _ label: String?) -> String {
+        guard let label, label != code, !code.isEmpty else { return code }
+        return "\(code) (\(label))"
     }
 
     static func pct(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(x, 4) : "" }

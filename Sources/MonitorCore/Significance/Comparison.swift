@@ -51,11 +51,15 @@ public struct Comparison: Sendable, Equatable, Codable {
     public var n: Int
     public var otherN: Int
     public var method: Method = .waldT
+    /// The codebook's labels of the level, the group and the other group (nil without a codebook).
+    public var levelLabel: String? = nil
+    public var groupLabel: String? = nil
+    public var otherLabel: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case kind = "test", method, variable, level, group, other, estimate, otherEstimate = "other_estimate", difference,
              standardError = "se", statistic, df, pValue = "p_value", adjustedPValue = "p_adjusted", verdict, n,
-             otherN = "other_n"
+             otherN = "other_n", levelLabel = "level_label", groupLabel = "group_label", otherLabel = "other_label"
     }
 
     /// Non-finite numbers (an untested comparison) are written as null.

@@ -15,14 +15,19 @@ extension Monitor {
             The design is declared as R's svydesign takes it: --weight, --strata, --cluster (one column per stage, \
             comma-separated: R ids=~psu+ssu), --fpc (one per stage: R fpc=~N1+N2); then --cell/--frame post-stratifies \
             (R postStratify), or --scheme weights with a built-in scheme. Without --weight the weights are the product \
-            of N/n over the stages from --fpc, or 1.
+            of N/n over the stages from --fpc, or 1. A file of the Monitor (--survey, the mapping file's survey, or \
+            columns the codebook recognises) is weighted by its survey's scheme as `monitor tables` weighs it, unless a \
+            design is declared or --unweighted is given; the design used is on standard error and in the output's \
+            design line. With --map every option names canonical variables (--var, --by, --filter, --cell, --weight, ...).
 
             Examples:
               monitor estimate data.csv --var bedreiging --by bestuurslaag --weight w0
               monitor estimate data.csv --var ernst --strata cel --fpc N_cel --format md
               monitor estimate apiclus2.csv --var api00 --cluster dnum,snum --fpc fpc1,fpc2
               monitor estimate data.csv --var aangifte --by geslacht --cell cel --frame frame.csv --weight w0 --ci beta
-              monitor estimate data/examples/ambtsdragers-example.csv --survey ambtsdragers --var slachtoffer --by bestuurslaag --scheme ambtsdragers
+              monitor estimate data/examples/ambtsdragers-example.csv --var slachtoffer --by bestuurslaag
+              monitor estimate data/examples/ambtsdragers-example.csv --var slachtoffer --by geslacht --filter bestuurslaag=gemeente
+              monitor estimate data/examples/ambtsdragers-spss-export.csv --map data/maps/example-spss-export.yaml --var slachtoffer --by functie
             """
         )
 
@@ -49,7 +54,7 @@ extension Monitor {
 
         func run() throws {
             try output.check(guarding: guarded)
-            let (data, outcome, groups) = try AnalysisInput.load(file: file, analysis: analysis, designOptions: design, input: input, quiet: output.quiet)
+            let (data, outcome, groups) = try analysis.load(file: file, design: design, input: input, quiet: output.quiet)
             let options = EstimationOptions(interval: ci, level: level, thresholds: analysis.thresholds)
             let rows: [EstimateRow]
             do {
@@ -57,8 +62,9 @@ extension Monitor {
             } catch {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
-            let text = EstimationReport.estimates(rows, format: analysis.format, design: "\(design.rDescription): \(data.design.summary)",
+            let text = EstimationReport.estimates(data.labelled(rows, by: analysis.by), format: analysis.format, design: data.designLine,
                                                   interval: ci, level: level)
+            Trace.mark("estimated")
             try output.write(text, guarding: guarded)
             // Say where the interval is not the one asked for (R gives NaN there).
             let fallbacks = rows.filter { row in
@@ -70,7 +76,7 @@ extension Monitor {
                 Terminal.note("\(ci.rawValue) interval undefined at 0%, 100% or a variance of 0 (R: NaN); Clopper-Pearson on Kish's n_eff instead for: \(names.joined(separator: ", "))", quiet: output.quiet)
             }
             let used = (0..<data.design.rowCount).filter { outcome.isObserved($0) }.count
-            Terminal.note("\(NumberFormat.grouped(data.table.rowCount)) rows read, \(NumberFormat.grouped(used)) with \(analysis.variable) observed, 0 rejected; \(data.design.summary)", quiet: output.quiet)
+            Terminal.note("\(NumberFormat.grouped(data.table.rowCount)) rows read, \(NumberFormat.grouped(used)) with \(analysis.variable) observed\(analysis.filters.isEmpty ? "" : " within --filter \(analysis.filters.joined(separator: " "))"), \(NumberFormat.grouped(data.rejected)) rejected; design \(data.designLine)", quiet: output.quiet)
         }
     }
 }

@@ -40,6 +40,7 @@ extension Monitor {
         var specs: String?
 
         @OptionGroup var analysis: TableAnalysisOptions
+        @OptionGroup var adHoc: AdHocTableOptions
 
         @Option(help: ArgumentHelp("The page's title.", valueName: "text"))
         var title: String = "Monitor Integriteit en Veiligheid 2024: tabellen en figuren"
@@ -53,6 +54,7 @@ extension Monitor {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
+            try adHoc.check(tables: tables, family: family)
             if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
         }
 
@@ -66,23 +68,23 @@ extension Monitor {
                 if family != "all" && spec.family.rawValue != family { return false }
                 return tables.isEmpty || tables.contains { $0 == spec.id || $0 == spec.key || $0 == spec.name }
             }
-            guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
+            guard !selected.isEmpty || adHoc.isRequested else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
             try output.check(guarding: guarded)  // a refused target fails before the work
 
             let thresholds = analysis.thresholds
             var computed: [ComputedTable] = []
             var sourceLines: [String] = []
-            let sources = try sources(selected)
-            defer { for (_, source, _) in sources { source.removeBuffer() } }
-            for (surveyName, source, shownName) in sources {
-                let specsForSurvey = selected.filter { $0.survey == surveyName }
-                if specsForSurvey.isEmpty { continue }
-                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
-                                                   thresholds: thresholds, alpha: analysis.alpha, groupTest: analysis.test, quiet: quiet,
-                                                   specs: specsForSurvey)
+            let work = try TableSelection.resolve(file: file, survey: survey, selected: selected, adHoc: adHoc, filters: analysis.rowFilters, input: input)
+            defer { for (_, source, _) in work { source.removeBuffer() } }
+            for (surveyName, source, specsForSurvey) in work {
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, csv: try input.csvOptions(), map: try input.exportMap(),
+                                                   weight: analysis.weight, scheme: analysis.scheme, thresholds: thresholds,
+                                                   alpha: analysis.alpha, groupTest: analysis.test, specs: specsForSurvey,
+                                                   progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet),
+                                                   mark: { Trace.mark($0) })
                 computed += try loaded.computeAll(specsForSurvey)
                 let weighting = analysis.weight.map { "gewicht uit de kolom \($0)" } ?? "gewogen met het schema \(analysis.scheme ?? surveyName)"
-                sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")
+                sourceLines.append("\(HTMLReport.surveyName(surveyName)): \(shownName(source)), \(TableReport.count(loaded.engine.dataset.rowCount)) respondenten, \(weighting).")
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             if file == nil {
@@ -94,14 +96,12 @@ extension Monitor {
             if let path = output.path { Terminal.note("wrote \(computed.count) tables to \(path)", quiet: quiet) }
         }
 
-        /// The respondent file of each survey with the name the page shows for it: the given file (its survey
-        /// from --survey or its columns), or the bundled ones ("data/monitor-2024-<survey>.csv", the same on every
-        /// machine, so the page's bytes do not depend on where the checkout is).
-        func sources(_ selected: [TableSpec]) throws -> [(String, InputSource, String)] {
-            try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input).map { name, source in
-                guard file == nil, case .file(let path) = source else { return (name, source, source.displayName) }
-                return (name, source, "data/" + (path.hasSuffix("-example.csv") ? "examples/" : "") + URL(fileURLWithPath: path).lastPathComponent)
-            }
+        /// The name the page shows for a respondent file: the given file, or for a bundled one
+        /// "data/monitor-2024-<survey>.csv", the same on every machine, so the page's bytes do not depend on where the
+        /// checkout is.
+        func shownName(_ source: InputSource) -> String {
+            guard file == nil, case .file(let path) = source else { return source.displayName }
+            return "data/" + (path.hasSuffix("-example.csv") ? "examples/" : "") + URL(fileURLWithPath: path).lastPathComponent
         }
     }
 }

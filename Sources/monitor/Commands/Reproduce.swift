@@ -75,9 +75,11 @@ extension Monitor {
                 let source = InputSource(argument: path)
                 sources.append(given ?? "data/" + URL(fileURLWithPath: path).lastPathComponent)
                 // No suppression: the report prints figures of groups below 10 respondents (e.g. 6 CdK).
-                let loaded = try SurveyTables.load(survey: name, source: source, input: input, weight: nil, scheme: nil,
-                                                   thresholds: ReportingThresholds(indicative: 50, minimum: 1), alpha: 0.05,
-                                                   groupTest: test, quiet: quiet)
+                let loaded = try SurveyTables.load(survey: name, source: source, csv: try input.csvOptions(), map: try input.exportMap(),
+                                                   weight: nil, scheme: nil, thresholds: ReportingThresholds(indicative: 50, minimum: 1),
+                                                   alpha: 0.05, groupTest: test,
+                                                   progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet),
+                                                   mark: { Trace.mark($0) })
                 var tables: [String: ComputedTable] = [:]
                 let specs = catalogue.filter { $0.survey == name }
                 for (spec, table) in zip(specs, try loaded.computeAll(specs)) { tables[spec.key] = table }

@@ -15,7 +15,9 @@ extension Monitor {
             with unrounded estimates, SEs, intervals, n, n_eff and verdicts; --wide for the report's layout; \
             --excel for Dutch Excel (; and decimal comma); JSON for other programs.
 
-            Without FILE it runs on the bundled data of each survey.
+            Without FILE it runs on the bundled data of each survey. --rows X,Y --by G,H [--mean Z] builds one table \
+            from flags instead of the catalogue's (the same specification a YAML file gives; docs/tables.md); --filter \
+            narrows every table's base. With --map every option names canonical variables.
 
             Examples:
               monitor tables
@@ -23,6 +25,8 @@ extension Monitor {
               monitor tables data/examples/ambtsdragers-example.csv --table 2.2
               monitor tables survey.csv --survey medewerkers --family reporting --format csv --output tabellen.csv
               monitor tables survey.csv --format md --output tabellen/      (one file per table)
+              monitor tables survey.csv --table 2.2 --filter bestuurslaag=gemeente
+              monitor tables survey.csv --rows slachtoffer,ernst_categorie --by geslacht,leeftijdsgroep --filter bestuurslaag=gemeente
             """
         )
 
@@ -54,6 +58,7 @@ extension Monitor {
         var excel = false
 
         @OptionGroup var analysis: TableAnalysisOptions
+        @OptionGroup var adHoc: AdHocTableOptions
 
         @OptionGroup var input: InputOptions
         @OptionGroup var output: OutputOptions
@@ -64,6 +69,7 @@ extension Monitor {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
+            try adHoc.check(tables: tables, family: family)
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }
             if format == .xlsx && output.path == nil && isatty(1) != 0 {
                 throw ValidationError("--format xlsx writes a binary file: use --output FILE.xlsx (or redirect standard output)")
@@ -80,19 +86,20 @@ extension Monitor {
                 try output.write(TableReport.catalogue(selected), guarding: guarded)
                 return
             }
-            guard !selected.isEmpty else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
+            guard !selected.isEmpty || adHoc.isRequested else { throw UsageError("no table matches --table \(tables.joined(separator: ", ")) / --family \(family)") }
 
             if !isFolder(output.path) { try output.check(guarding: guarded) }  // a refused target fails before the work
             var computed: [ComputedTable] = []
-            let sources = try SurveyTables.sources(file: file, survey: survey, selected: selected, input: input)
-            defer { for (_, source) in sources { source.removeBuffer() } }
-            for (surveyName, source) in sources {
-                let specsForSurvey = selected.filter { $0.survey == surveyName }
-                if specsForSurvey.isEmpty { continue }
-                let loaded = try SurveyTables.load(survey: surveyName, source: source, input: input, weight: analysis.weight, scheme: analysis.scheme,
-                                                   thresholds: analysis.thresholds, alpha: analysis.alpha, groupTest: analysis.test, quiet: quiet,
-                                                   specs: specsForSurvey)
+            let work = try TableSelection.resolve(file: file, survey: survey, selected: selected, adHoc: adHoc, filters: analysis.rowFilters, input: input)
+            defer { for (_, source, _) in work { source.removeBuffer() } }
+            for (surveyName, source, specsForSurvey) in work {
+                let loaded = try SurveyTables.load(survey: surveyName, source: source, csv: try input.csvOptions(), map: try input.exportMap(),
+                                                   weight: analysis.weight, scheme: analysis.scheme, thresholds: analysis.thresholds,
+                                                   alpha: analysis.alpha, groupTest: analysis.test, specs: specsForSurvey,
+                                                   progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet),
+                                                   mark: { Trace.mark($0) })
                 computed += try loaded.computeAll(specsForSurvey)
+                Trace.mark("\(specsForSurvey.count) tables computed")
                 Terminal.note("\(loaded.readNote); \(specsForSurvey.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
             let options = TableReport.Options(wide: wide, excel: excel, wave: "2024")

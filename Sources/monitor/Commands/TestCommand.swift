@@ -71,7 +71,7 @@ extension Monitor {
 
         func run() throws {
             try output.check(guarding: guarded)
-            let (data, outcome, groups) = try AnalysisInput.load(file: file, analysis: analysis, designOptions: design, input: input, quiet: output.quiet)
+            let (data, outcome, groups) = try analysis.load(file: file, design: design, input: input, quiet: output.quiet)
             var comparisons: [Comparison] = []
             var chiSquare: [RaoScottTest] = []
             do {
@@ -104,8 +104,8 @@ extension Monitor {
             } catch let error as DesignError {
                 throw DataError(.design, SourcePosition(file: data.table.source), error.description)
             }
-            let text = EstimationReport.tests(comparisons, chiSquare: chiSquare, format: analysis.format,
-                                              design: "\(design.rDescription): \(data.design.summary)", alpha: alpha)
+            let text = EstimationReport.tests(data.labelled(comparisons, by: analysis.by), chiSquare: chiSquare, format: analysis.format,
+                                              design: data.designLine, alpha: alpha)
             try output.write(text, guarding: guarded)
         }
 

@@ -99,7 +99,7 @@ extension Monitor {
             if header.contains(weightName) {
                 throw UsageError("the file already has a column \"\(weightName)\"; choose another name with --weight-name")
             }
-            let candidates = try resolveScheme(header: header)
+            let candidates = try resolveScheme(header: header, inferred: try SurveyInference.infer(given: nil, map: map, header: rawHeader)?.survey)
             // Read the columns every candidate scheme needs (usually one scheme), once.
             var needed: [String] = []
             for (s, frames) in candidates {
@@ -173,7 +173,9 @@ extension Monitor {
         }
 
         /// The scheme and its frames: ad hoc, named, or inferred from the columns.
-        func resolveScheme(header: [String]) throws -> [(WeightingScheme, [Frame])] {
+        /// `inferred`: the survey as every command infers it (the mapping file's `survey:`, or the columns the codebook
+        /// recognises): its scheme is the candidate; without one, every bundled scheme whose cells are columns.
+        func resolveScheme(header: [String], inferred: String?) throws -> [(WeightingScheme, [Frame])] {
             let reader = CSVReader()
             if let cell, let frame {
                 let loaded = try Frame.load(path: frame, reader: reader)
@@ -192,7 +194,7 @@ extension Monitor {
                                         baseWeight: baseWeight, scale: scale)
                 return [(s, frames)]
             }
-            let candidates = try scheme.map { [$0] } ?? ["ambtsdragers", "medewerkers"]
+            let candidates = scheme.map { [$0] } ?? inferred.flatMap { SurveyInference.surveys.contains($0) ? [$0] : nil } ?? SurveyInference.surveys
             var usable: [(WeightingScheme, [Frame])] = []
             for name in candidates {
                 let (path, base) = try SchemeLocator.schemePath(name)

@@ -27,9 +27,15 @@ struct DesignOptions: ParsableArguments {
     @Option(help: "A stratum with a single PSU: fail (R's default), certainty, remove, adjust or average.")
     var lonelyPsu: SurveyDesign.LonelyPSU = .fail
 
+    @Flag(help: "Do not weigh a survey's file by its scheme (the default on a file the codebook recognises, or with --survey): every respondent weight 1, R svydesign(ids=~1).")
+    var unweighted = false
+
     func validate() throws {
         if (cell == nil) != (frame == nil) { throw ValidationError("--cell and --frame go together") }
         if scheme != nil && cell != nil { throw ValidationError("use --scheme or --cell/--frame, not both") }
+        if unweighted && (weight != nil || scheme != nil || cell != nil) {
+            throw ValidationError("--unweighted leaves out the survey's scheme: it does not go with --weight, --scheme or --cell/--frame")
+        }
         if scheme != nil && weight != nil { throw ValidationError("--scheme computes the weights: leave out --weight (a scheme's base weight is named in the scheme)") }
         if strata?.contains(",") == true {
             throw ValidationError("--strata takes one column: strata are supported at the first stage only (later stages are stratified by the previous stage's clusters)")
@@ -55,37 +61,11 @@ struct DesignOptions: ParsableArguments {
     /// Respondent columns the design reads directly.
     var columns: [String] { [weight, strata].compactMap { $0 } + clusterColumns + fpcColumns + cellColumns }
 
-    /// The declaration as plain values.
+    /// The declaration as plain values (canonical names: with --map, the export columns they rename are read).
     var declaration: DesignDeclaration {
         DesignDeclaration(weight: weight, strata: strata, clusters: clusterColumns, fpc: fpcColumns, cellColumns: cellColumns,
                           frame: frame, scheme: scheme, lonelyPSU: lonelyPsu)
     }
-
-    /// A description of the declaration in R's terms, e.g. svydesign(ids=~dnum+snum, fpc=~fpc1+fpc2).
-    var rDescription: String {
-        var parts: [String] = []
-        parts.append("ids=~\(clusterColumns.isEmpty ? "1" : clusterColumns.joined(separator: "+"))")
-        if let strata { parts.append("strata=~\(strata)") }
-        if let weight { parts.append("weights=~\(weight)") }
-        if !fpcColumns.isEmpty { parts.append("fpc=~\(fpcColumns.joined(separator: "+"))") }
-        var text = "svydesign(\(parts.joined(separator: ", ")))"
-        if let cell { text = "postStratify(\(text), ~\(cellColumns.joined(separator: "+")), \(frame ?? ""))" }
-        if let scheme { text = "scheme \(scheme) over \(text)" }
-        return text
-    }
-}
-
-/// What the design options declare, as plain values (also built by commands that choose the design themselves).
-struct DesignDeclaration {
-    var weight: String?
-    var strata: String?
-    /// One column per sampling stage (empty: every respondent its own PSU), and one fpc column per stage.
-    var clusters: [String] = []
-    var fpc: [String] = []
-    var cellColumns: [String] = []
-    var frame: String?
-    var scheme: String?
-    var lonelyPSU: SurveyDesign.LonelyPSU = .fail
 }
 
 extension SurveyDesign.LonelyPSU: ExpressibleByArgument {}

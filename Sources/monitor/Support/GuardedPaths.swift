@@ -49,9 +49,12 @@ extension GuardedPath {
 }
 
 extension GuardedPath {
-    /// The inputs of `monitor estimate` and `monitor test`: the data, map, codebook, scheme and frame.
+    /// The inputs of `monitor estimate` and `monitor test`: the data, map, codebook, scheme and frame (without --survey or
+    /// --scheme, the bundled codebooks and schemes the file may be weighted with).
     static func analysis(file: String, analysis: AnalysisOptions, design: DesignOptions, input: InputOptions) -> [GuardedPath] {
-        data(file) + map(input) + codebook(analysis.survey) + scheme(design.scheme) + files(design.frame.map { [$0] } ?? [], option: "--frame")
+        data(file) + map(input) + (analysis.survey.map { codebook($0) } ?? ["ambtsdragers", "medewerkers"].flatMap { codebook($0) })
+            + (design.scheme.map { scheme($0) } ?? ["ambtsdragers", "medewerkers"].flatMap { scheme($0, option: "the bundled scheme") })
+            + files(design.frame.map { [$0] } ?? [], option: "--frame")
     }
 }
 

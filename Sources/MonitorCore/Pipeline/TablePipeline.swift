@@ -1,26 +1,25 @@
 import Foundation
-import MonitorCore
 
-/// A respondent file of one survey read, weighted and ready for table specifications: what `tables` and
-/// `reproduce` share.
-struct SurveyTables {
-    var engine: TableEngine
+/// A respondent file of one survey read, weighted and ready for table specifications: the pipeline of `tables`,
+/// `report` and `reproduce` (the same reading, mapping, derivation and weighting as `AnalysisPipeline`).
+public struct SurveyTables: Sendable {
+    public var engine: TableEngine
     /// "FILE: N rows read, N used, N rejected"
-    var readNote: String
-    var designSummary: String
+    public var readNote: String
+    public var designSummary: String
 
     /// Reads `source` with the survey's codebook and weights it (`weight` column, or the scheme: default the survey's own).
     /// With `specs`, only the columns those tables need are read and checked (their variables, the
     /// variables these are derived from, and the weighting's); without, every codebook column.
-    static func load(survey: String, source: InputSource, input: InputOptions, weight: String?, scheme: String?,
-                     thresholds: ReportingThresholds, alpha: Double, groupTest: GroupTest = .raoScott, quiet: Bool,
-                     specs: [TableSpec]? = nil) throws -> SurveyTables {
-        let codebook = try BundledData.codebook(survey)
+    public static func load(survey: String, source: InputSource, csv: CSVOptions, map: ExportMap?, weight: String?, scheme: String?,
+                            thresholds: ReportingThresholds, alpha: Double, groupTest: GroupTest = .raoScott,
+                            specs: [TableSpec]? = nil, progress: ((Int, Int?) -> Void)? = nil,
+                            mark: (String) -> Void = { _ in }) throws -> SurveyTables {
+        let codebook = try Codebooks.load(survey)
         let declaration = DesignDeclaration(weight: weight, scheme: weight == nil ? (scheme ?? survey) : nil)
         let schemeFrames = try declaration.scheme.map { try SchemeLocator.load($0) }
-        let map = try input.exportMap()
         let builder = DatasetBuilder(codebook: codebook, map: map)
-        let reader = CSVReader(options: try input.csvOptions(), progress: Terminal.progress(label: "reading \(source.displayName)", quiet: quiet))
+        let reader = CSVReader(options: csv, progress: progress)
         var selection = ColumnSelection.all
         var variables: Set<String>?
         if let specs, source != .standardInput {
@@ -29,20 +28,21 @@ struct SurveyTables {
             let header = try reader.readHeader(source)
             var columns = builder.selection(header: header, variables: codebook.variables.map(\.name).filter { needed.contains($0) })
             if let weight, case .named(let names, let required) = columns {
-                columns = .named(names + [weight], required: required.union([weight]))
+                let export = map?.exportName(for: weight, header: header) ?? weight
+                columns = .named(names + [export], required: required.union([export]))
             }
             selection = columns
             variables = needed
         }
-        Trace.mark("header and columns")
+        mark("header and columns")
         let table = try reader.read(source, columns: selection)
         try table.requireRows()
-        Trace.mark("read \(table.columns.count) of \(table.header.count) columns")
+        mark("read \(table.columns.count) of \(table.header.count) columns")
         let (dataset, report) = builder.build(table, variables: variables)
-        Trace.mark("dataset built")
+        mark("dataset built")
         if !report.isValid { throw report.errors() }
-        let design = try AnalysisInput.buildDesign(table: table, declaration: declaration, scheme: schemeFrames, map: map)
-        Trace.mark("weighted")
+        let design = try DesignBuilder(table: table, map: map).design(declaration, scheme: schemeFrames)
+        mark("weighted")
         var engine = TableEngine(dataset: dataset, design: design, codebook: codebook, thresholds: thresholds, alpha: alpha)
         engine.fileColumns = table.header
         engine.groupTest = groupTest
@@ -50,49 +50,43 @@ struct SurveyTables {
         return SurveyTables(engine: engine, readNote: note, designSummary: design.summary)
     }
 
-    /// The respondent file of each survey to tabulate: FILE (its survey given, or the codebook that knows most of
-    /// its columns), or the bundled file of every survey with a selected table. FILE is read more than once (its
-    /// header, then its columns): standard input, a pipe or a FIFO is buffered once (remove it with `removeBuffer()`).
-    static func sources(file: String?, survey: String?, selected: [TableSpec], input: InputOptions) throws -> [(survey: String, source: InputSource)] {
+    /// The respondent file of each survey to tabulate: FILE (its survey from --survey, the mapping file, or its
+    /// columns, as `SurveyInference` decides for every command), or the bundled file of every survey with a
+    /// selected table. FILE is read more than once (its header, then its columns): standard input, a pipe or a
+    /// FIFO is buffered once (remove it with `removeBuffer()`).
+    public static func sources(file: String?, survey: String?, selected: [TableSpec], csv: CSVOptions,
+                               map: ExportMap?) throws -> [(survey: String, source: InputSource)] {
         if let file {
             let source = try InputSource(argument: file).rereadable()
             if let survey { return [(survey, source)] }
-            let header: Set<String>
             do {
-                header = Set(try CSVReader(options: try input.csvOptions()).readHeader(source))
+                let header = try CSVReader(options: csv).readHeader(source)
+                guard let inferred = try SurveyInference.infer(given: nil, map: map, header: header, loose: true) else {
+                    throw UsageProblem("cannot tell the survey from the columns of \(file): use --survey")
+                }
+                return [(inferred.survey, source)]
             } catch {
                 source.removeBuffer()
                 throw error
             }
-            var best: (String, Int)?
-            for name in ["ambtsdragers", "medewerkers"] {
-                let known = try BundledData.codebook(name).variables.filter { header.contains($0.name) }.count
-                if known > (best?.1 ?? 0) { best = (name, known) }
-            }
-            guard let best else {
-                source.removeBuffer()
-                throw UsageError("cannot tell the survey from the columns of \(file): use --survey")
-            }
-            return [(best.0, source)]
         }
         var out: [(survey: String, source: InputSource)] = []
-        for name in ["ambtsdragers", "medewerkers"] where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
+        for name in SurveyInference.surveys where selected.contains(where: { $0.survey == name }) && (survey == nil || survey == name) {
             out.append((name, .file(try BundledData.respondentFile(survey: name))))
         }
         return out
     }
 
     /// Every table, computed on all cores (tables are independent), in the order given.
-    func computeAll(_ specs: [TableSpec]) throws -> [ComputedTable] {
+    public func computeAll(_ specs: [TableSpec]) throws -> [ComputedTable] {
         let results = UnsafeResults(count: specs.count)
         DispatchQueue.concurrentPerform(iterations: specs.count) { k in
             results.store(k, Result { try compute(specs[k]) })
         }
-        defer { Trace.mark("\(specs.count) tables computed") }
         return try results.values.map { try $0!.get() }
     }
 
-    func compute(_ spec: TableSpec) throws -> ComputedTable {
+    public func compute(_ spec: TableSpec) throws -> ComputedTable {
         do {
             return try engine.compute(spec)
         } catch let error as DesignError {

@@ -43,12 +43,7 @@ struct EdgeTests {
 
     func expect(_ value: Double, _ caseName: String, _ quantity: String, group: String = "", tolerance: Double = 1e-9,
                 sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let expected = r.value(caseName, quantity, group: group) else {
-            Issue.record("no R value for \(caseName) \(quantity) \(group)", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(relativelyClose(value, expected, tolerance), "\(caseName) \(quantity) \(group): \(value) vs R \(expected)",
-                sourceLocation: sourceLocation)
+        r.expect(value, caseName, quantity, group: group, tolerance: tolerance, sourceLocation: sourceLocation)
     }
 
     /// R itself loses digits at large offsets: at 1e12 its SEs drift by up to 4e-6 relative and its t by 0.2%, at

@@ -85,12 +85,7 @@ struct EstimationTests {
 
     func expect(_ actual: Double, _ caseName: String, _ quantity: String, level: String = "", group: String = "",
                 tolerance: Double = 1e-9, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let expected = r.value(caseName, quantity, level: level, group: group) else {
-            Issue.record("no expectation \(caseName) \(quantity) [\(level)] [\(group)]", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(relativelyClose(actual, expected, tolerance),
-                "\(caseName) \(quantity) [\(level)] [\(group)]: \(actual) vs R \(expected)", sourceLocation: sourceLocation)
+        r.expect(actual, caseName, quantity, level: level, group: group, tolerance: tolerance, sourceLocation: sourceLocation)
     }
 
     // MARK: textbook values

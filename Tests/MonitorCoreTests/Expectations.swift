@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import MonitorCore
 
 /// Reference values produced by R `survey` (scripts/r/expectations.R; versions in Expectations/VERSIONS.txt),
@@ -41,4 +42,17 @@ struct Expectations {
 /// |a − b| ≤ tolerance · max(|b|, tiny)
 func relativelyClose(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool {
     abs(a - b) <= tolerance * max(abs(b), 1e-300)
+}
+
+extension Expectations {
+    /// Records an issue unless `actual` is within `tolerance` (relative) of R's value.
+    func expect(_ actual: Double, _ caseName: String, _ quantity: String, level: String = "", group: String = "",
+                tolerance: Double = 1e-9, sourceLocation: SourceLocation) {
+        guard let expected = value(caseName, quantity, level: level, group: group) else {
+            Issue.record("no expectation \(caseName) \(quantity) [\(level)] [\(group)]", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(relativelyClose(actual, expected, tolerance),
+                "\(caseName) \(quantity) [\(level)] [\(group)]: \(actual) vs R \(expected)", sourceLocation: sourceLocation)
+    }
 }

@@ -142,17 +142,8 @@ public struct PreparedData: Sendable {
 
     /// Numbers as categories: each distinct number once.
     private func numberGrouping(_ y: [Double]) -> Grouping {
-        var seen: [UInt64: UInt32] = [:]
-        var values: [String] = []
-        let codes = y.map { v -> UInt32 in
-            let key = v.isNaN ? Double.nan.bitPattern : v.bitPattern
-            if let k = seen[key] { return k }
-            let k = UInt32(values.count)
-            seen[key] = k
-            values.append(v.isNaN ? "" : NumberFormat.exact(v))
-            return k
-        }
-        return rawGrouping(values: values, codes: codes)
+        let distinct = DistinctNumbers(y)
+        return rawGrouping(values: distinct.values, codes: distinct.codes)
     }
 
     private func rawGrouping(_ column: RawTextColumn) -> Grouping {

@@ -235,16 +235,9 @@ public struct TableEngine: Sendable {
             values = c.levels.map(\.code)
             index = .levels(c.codes)
         case .numeric(let y):
-            var seen: [UInt64: UInt32] = [:]
-            values = []
-            index = .built(y.map { v in
-                let key = v.isNaN ? Double.nan.bitPattern : v.bitPattern
-                if let k = seen[key] { return k }
-                let k = UInt32(values.count)
-                seen[key] = k
-                values.append(v.isNaN ? "" : NumberFormat.exact(v))
-                return k
-            })
+            let distinct = DistinctNumbers(y)
+            values = distinct.values
+            index = .built(distinct.codes)
         case .text(let t):
             values = t.values
             index = .built((0..<t.codes.count).map { UInt32(t.codes[$0]) })

@@ -12,7 +12,7 @@ struct WeightLimitsTests {
     @Test("Frame.margin assigns every row as matching each cell would, with wildcards, duplicate codes and unmatched rows",
           arguments: [1, 2, 3, 7])
     func sparseMatchesBruteForce(seed: UInt64) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(state: seed)
         let k = 1 + Int(seed % 4), rows = 500
         let texts = (0..<k).map { _ in (0..<rows).map { _ in "v\(rng.below(6))" } }
         var cells: [Frame.Cell] = []
@@ -64,18 +64,4 @@ struct WeightLimitsTests {
         #expect(abs(d.kishDesignEffect - 3 * 6 / 16) < 1e-12 && abs(d.sum - 4e300) < 1e288)
         #expect(WeightScale.mean1.apply([1e308, 1e308, 1e308]) == [1, 1, 1])
     }
-}
-
-/// SplitMix64: a small seeded generator for reproducible test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -546,12 +546,7 @@ public struct CSVReader {
                     missing.append(n)
                 }
             }
-            if let first = missing.first {
-                let hint = closestName(to: first, in: header).map { " (did you mean \"\($0)\"?)" } ?? ""
-                let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw DataError(.missingColumn, SourcePosition(file: name, line: 1),
-                                "required column\(missing.count > 1 ? "s" : "") \(list) not in the header\(hint)")
-            }
+            if !missing.isEmpty { throw missingColumns(missing, header: header, file: name, kind: "column", place: "the header") }
         }
         let slotOfField = UnsafeMutablePointer<Int32>.allocate(capacity: max(header.count, 1))
         slotOfField.initialize(repeating: -1, count: max(header.count, 1))
@@ -621,6 +616,14 @@ extension String {
 }
 
 /// The header name closest to `name` (case-insensitive equality, then edit distance at most 3).
+/// The error for required columns (`kind`: column, variable) absent from `place`, with a did-you-mean for the first.
+func missingColumns(_ missing: [String], header: [String], file: String, kind: String, place: String) -> DataError {
+    let hint = closestName(to: missing[0], in: header).map { " (did you mean \"\($0)\"?)" } ?? ""
+    let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
+    return DataError(.missingColumn, SourcePosition(file: file, line: 1),
+                     "required \(kind)\(missing.count > 1 ? "s" : "") \(list) not in \(place)\(hint)")
+}
+
 func closestName(to name: String, in candidates: [String]) -> String? {
     if let exact = candidates.first(where: { $0.lowercased() == name.lowercased() }) { return exact }
     var best: (String, Int)?

@@ -210,12 +210,7 @@ struct SAVReader {
                     missing.append(n)
                 }
             }
-            if let first = missing.first {
-                let hint = closestName(to: first, in: header).map { " (did you mean \"\($0)\"?)" } ?? ""
-                let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw DataError(.missingColumn, SourcePosition(file: shown, line: 1),
-                                "required variable\(missing.count > 1 ? "s" : "") \(list) not in the SPSS file\(hint)")
-            }
+            if !missing.isEmpty { throw missingColumns(missing, header: header, file: shown, kind: "variable", place: "the SPSS file") }
         }
         var columns: [RawTextColumn] = []
         if !headerOnly {

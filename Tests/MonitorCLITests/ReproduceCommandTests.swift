@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `monitor reproduce` is the CI gate for the 2024 report: every published figure of the four families is
+/// `monitor reproduce` is the CI gate for the 2024 report: every published 2024 figure is
 /// recomputed from the bundled (synthetic) respondent files, and docs/reproduction.md is its committed output.
 @Suite("reproduce command")
 struct ReproduceCommandTests {
@@ -11,15 +11,18 @@ struct ReproduceCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("reproduced "))
         let summary = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("reproduced ") })
-        // "reproduced N of M figures": M is every 2024 figure of the four families of both surveys.
+        // "reproduced N of M figures": M is every 2024 figure the report prints (all surveys and families).
         let parts = summary.split(separator: " ")
         let n = try #require(Int(parts[1])), m = try #require(Int(parts[3]))
-        #expect(m == 552)
-        #expect(n >= 542, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
+        #expect(m == 1273)
+        #expect(n >= 545, "\(summary)")  // a ratchet: raise it as the calibration improves (data/published/not-reached.csv)
         #expect(!result.stdout.contains("| differs"), "no figure differs without documentation")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        // Every figure is computed: a cell, a count, a rank, a decrease, or documented as irreconcilable.
-        #expect(lines.contains { $0.contains("differ,") && $0.hasSuffix(" 0 not computed by any table") }, "\(lines.prefix(12))")
+        // Figures no table computes yet: a ratchet that falls as the catalogue grows (issue 24).
+        let counts = try #require(lines.first { $0.contains("differ,") && $0.hasSuffix(" not computed by any table") })
+        let notComputed = try #require(Int(counts.split(separator: " ").dropLast(5).last ?? ""))
+        #expect(notComputed <= 645, "\(counts)")
+        #expect(lines.contains { $0.hasPrefix("  by part of the report (reproduced / checked): summary ") })
         // Every explicit statement is checked and holds, except the one the report's own counts contradict
         // (SIG-E-002, docs/errata.md #14a).
         let explicit = try #require(lines.first { $0.hasPrefix("significance statements, explicit (SIG-E):") })

@@ -10,7 +10,7 @@ extension Monitor {
             discussion: """
             Computes the table catalogue (data/tables/) on the respondent files (default: the bundled synthetic \
             files data/monitor-2024-<survey>.csv) with the report's weighting, and compares each published 2024 \
-            figure of the four families (data/published/, linked to its cell by cells.csv) at the printed \
+            figure of every survey and family (data/published/, linked to its cell by cells.csv) at the printed \
             precision, with the printed n's. Prints per figure: id, table, published, reproduced (unrounded), \
             difference and status; then the report's significance statements (significance-map.csv) held or \
             not held; then the summary line `reproduced N of M figures`.
@@ -89,6 +89,10 @@ extension Monitor {
                 statements += try Reproduction.checkStatements(published, survey: name, tables: tables, engine: loaded.engine,
                                                                alternative: alternative)
                 Terminal.note("\(loaded.readNote); \(tables.count) tables; \(loaded.designSummary)", quiet: quiet)
+            }
+            // Surveys of the report without a respondent file here: their figures count as not computed.
+            for name in Set(published.checkedFigures.map(\.survey)).sorted() where survey == nil && !["ambtsdragers", "medewerkers"].contains(name) {
+                figures += Reproduction.uncomputedFigures(published, survey: name, reason: "no respondent file of the survey \(name)")
             }
             var report = ReproductionReport(sources: sources, figures: figures, statements: statements)
             let summary = report.summary

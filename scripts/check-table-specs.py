@@ -13,8 +13,10 @@ Python 3 + PyYAML (`pip install pyyaml`). For every specification it checks
   `any` variable has 0/1; recode/bands variables have the codes listed in the codebook's derived
   definition); the survey's missing codes are accepted where the engine accepts them (levels, exclude,
   filter);
-- a numeric row has `statistic: mean`, and `mean` only goes with a numeric variable;
-- row keys (variable, or variable=level for each level of a categorical row) are unique, and a column
+- a numeric row has `statistic: mean`, and `mean` only goes with a numeric variable; `frame` and `rate`
+  rows name an existing frame file (`frame:`, relative to data/), and only they;
+- row keys (the row's `name` or variable, or name=level for each level of a categorical row; one key for a
+  response row without levels) are unique, and a column
   block's variable appears once;
 - previous waves: `row` is one of the table's row keys, `column` is "" (needs a `total` block) or a code
   of exactly one column block, the figure has `percent` for a percentage row or `mean` for a mean row,
@@ -45,20 +47,22 @@ DEFAULT_SPECS = os.path.join(ROOT, "data", "tables")
 DEFAULT_CODEBOOKS = os.path.join(ROOT, "data", "codebook")
 DEFAULT_REFERENCE = os.path.join(ROOT, "data", "published", "monitor-2024-published.csv")
 
-SURVEYS = ("ambtsdragers", "medewerkers")
+SURVEYS = ("ambtsdragers", "medewerkers", "organisaties")
 KINDS = {"tabel": "T", "figuur": "F"}
 FAMILIES = ("prevalence", "severity", "reporting", "aangifte")
 # Tables on the aggression's circumstances and attitudes (the significance statements cover them too); their
 # published figures are not among the four families' 552.
-SPEC_FAMILIES = FAMILIES + ("context",)
+SPEC_FAMILIES = FAMILIES + ("context", "response")
 TESTS = ("group_vs_rest", "none")
-STATISTICS = ("percent", "mean")
+STATISTICS = ("percent", "mean", "count", "share", "frame", "rate")
+# Rows that describe the response (unweighted counts, shares, frame totals, rates: docs/tables.md).
+RESPONSE_STATISTICS = ("count", "share", "frame", "rate")
 
 TOP_KEYS = {"id", "kind", "survey", "family", "title", "base", "rows", "columns", "decimals", "test", "previous",
             "source", "published", "notes"}
 REQUIRED = ("id", "kind", "survey", "family", "title", "base", "rows", "columns", "source")
 BASE_KEYS = {"label", "filter"}
-ROW_KEYS = {"variable", "label", "levels", "labels", "exclude", "statistic"}
+ROW_KEYS = {"variable", "name", "label", "levels", "labels", "exclude", "statistic", "frame"}
 COLUMN_KEYS = {"by", "label", "levels", "labels"}
 WAVE_KEYS = {"wave", "figures"}
 FIGURE_KEYS = {"row", "column", "percent", "mean", "n"}
@@ -158,13 +162,17 @@ def check_codes(p, where, what, codes, allowed, extra=()):
 
 
 def row_keys(row, cb):
-    """The table-row keys a row entry produces: variable, or variable=level for a categorical row."""
+    """The table-row keys a row entry produces: its name (default the variable), or name=level for a categorical
+    row; a response row (count, share, frame, rate) without levels is one row."""
     name = row.get("variable")
+    key = row.get("name") or name
     t = cb.type_of(name)
+    if row.get("statistic") in RESPONSE_STATISTICS and row.get("levels") is None:
+        return [key]
     if t == "categorical" or (t == "binary" and row.get("levels") is not None):
         levels = row.get("levels") or cb.codes(name) or []
-        return [f"{name}={lv}" for lv in levels if isinstance(lv, str)]
-    return [name]
+        return [f"{key}={lv}" for lv in levels if isinstance(lv, str)]
+    return [key]
 
 
 def check_spec(path, spec, cbs, ref, p):
@@ -279,6 +287,15 @@ def check_spec(path, spec, cbs, ref, p):
                     p.error(where, f"`{k}` does not apply to a numeric variable")
         elif stat == "mean":
             p.error(where, f"`statistic: mean` needs a numeric variable ({name} is {t})")
+        if (stat in ("frame", "rate")) != ("frame" in row):
+            p.error(where, "a `frame` file goes with statistic frame or rate, and they need one")
+        elif "frame" in row:
+            frame = row["frame"]
+            path = frame if os.path.isabs(frame) else os.path.join(ROOT, "data", frame)
+            if not isinstance(frame, str) or not os.path.isfile(path):
+                p.error(where, f"frame {frame!r} is not a file (relative to data/)")
+        if "name" in row and not isinstance(row["name"], str):
+            p.error(where, "name must be a string")
         if "label" in row and not isinstance(row["label"], str):
             p.error(where, "label must be a string")
         levels = row.get("levels")

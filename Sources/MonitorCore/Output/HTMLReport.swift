@@ -47,6 +47,7 @@ public enum HTMLReport {
         case .reporting: return "Bespreken, melden en registreren"
         case .aangifte: return "Aangifte"
         case .context: return "Daders, doelwit en beleving"
+        case .response: return "Respons"
         }
     }
 
@@ -194,8 +195,8 @@ public enum HTMLReport {
                 out += "<tr><th scope=\"row\">\(Markup.escape(label))</th>"
                 for wave in waves {
                     let text = cell.trend.first { $0.wave == wave }.map {
-                        NumberFormat.fixed($0.published, cell.statistic == .percent ? decimals : 1).replacingOccurrences(of: ".", with: ",")
-                            + (cell.statistic == .percent ? "%" : "")
+                        NumberFormat.fixed($0.published, cell.statistic.isProportion ? decimals : 1).replacingOccurrences(of: ".", with: ",")
+                            + (cell.statistic.isProportion ? "%" : "")
                     } ?? ""
                     out += "<td>\(Markup.escape(text))</td>"
                 }

@@ -47,8 +47,8 @@ extension TableReport {
                 var line = [label]
                 for w in waves {
                     line.append(cell.trend.first { $0.wave == w }.map {
-                        NumberFormat.fixed($0.published, cell.statistic == .percent ? decimals : 1).replacingOccurrences(of: ".", with: ",")
-                            + (cell.statistic == .percent ? "%" : "")
+                        NumberFormat.fixed($0.published, cell.statistic.isProportion ? decimals : 1).replacingOccurrences(of: ".", with: ",")
+                            + (cell.statistic.isProportion ? "%" : "")
                     } ?? "")
                 }
                 let latest = cell.trend.last

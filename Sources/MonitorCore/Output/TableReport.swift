@@ -52,8 +52,10 @@ public enum TableReport {
     public static func value(_ cell: TableCell, decimals: Int) -> String {
         guard let estimate = cell.estimate else { return "–" }
         switch cell.statistic {
-        case .percent: return NumberFormat.fixed(estimate * 100, decimals).replacingOccurrences(of: ".", with: ",") + "%"
+        case .percent, .share, .rate: return NumberFormat.fixed(estimate * 100, decimals).replacingOccurrences(of: ".", with: ",") + "%"
         case .mean: return NumberFormat.fixed(estimate, max(decimals, 1)).replacingOccurrences(of: ".", with: ",")
+        case .count, .frame:
+            return estimate == estimate.rounded() && abs(estimate) < 1e15 ? count(Int(estimate)) : NumberFormat.fixed(estimate, 0)
         }
     }
 
@@ -87,7 +89,7 @@ public enum TableReport {
                          cell.flag.rawValue, cell.verdict?.rawValue ?? "", number(cell.pValue)])
                 // Earlier waves: the published figure, and whether the current estimate differs from it.
                 for trend in cell.trend {
-                    let estimate = cell.statistic == .percent ? trend.published / 100 : trend.published
+                    let estimate = cell.statistic.isProportion ? trend.published / 100 : trend.published
                     csv.row([spec.key, spec.name, spec.survey, spec.family.rawValue, trend.wave, cell.row, cell.rowLabel, cell.block,
                              cell.column, cell.columnLabel, cell.statistic.rawValue, trend.n.map(String.init) ?? "", "",
                              number(estimate), "", "", "", "published", "current_\(trend.verdict.rawValue)", number(trend.pValue)])
@@ -122,7 +124,8 @@ public enum TableReport {
                     guard let cell = table.cell(row: row.key, block: column.block, column: column.code) else { return ("", "") }
                     let mark = (cell.flag == .indicative ? "*" : "") + TableReport.mark(cell.verdict)
                     guard let e = cell.estimate else { return ("", "–") }
-                    let shown = cell.statistic == .percent ? NumberFormat.fixed(e * 100, decimals) : NumberFormat.fixed(e, max(decimals, 1))
+                    let shown = cell.statistic.isProportion ? NumberFormat.fixed(e * 100, decimals)
+                        : NumberFormat.fixed(e, cell.statistic.isCount ? 0 : max(decimals, 1))
                     return (excel ? shown.replacingOccurrences(of: ".", with: ",") : shown, mark.trimmingCharacters(in: .whitespaces))
                 })
             }

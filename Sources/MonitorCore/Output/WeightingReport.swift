@@ -5,7 +5,7 @@ public enum WeightingReport {
         let d = result.diagnostics
         var text = "# Weighting report: \(source)\n\n"
         text += "Scheme: `\(scheme.name)`" + (scheme.label.map { " (\($0))" } ?? "") + ". "
-        text += "Method: \(scheme.method == .poststratify ? "post-stratification, w = d · N_h / Σ_h d (d = base weight)" : "raking (iterative proportional fitting)")"
+        text += "Method: \(scheme.method == .poststratify ? "post-stratification, w = d · N_h / Σ_h d (d = base weight)" : scheme.method == .rake ? "raking (iterative proportional fitting)" : "none (every respondent weighs 1, or its base weight)")"
         if let base = scheme.baseWeight { text += ", base weights from column `\(base)`" } else { text += ", equal base weights" }
         if let iterations = result.iterations { text += ", converged in \(iterations) iterations" }
         text += ".\n\n"

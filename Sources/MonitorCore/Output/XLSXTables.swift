@@ -23,8 +23,9 @@ extension TableReport {
     static func excelFormat(_ statistic: TableSpec.Statistic, decimals: Int, suffix: String = "") -> String {
         let base: String
         switch statistic {
-        case .percent: base = decimals > 0 ? "0." + String(repeating: "0", count: decimals) + "%" : "0%"
+        case .percent, .share, .rate: base = decimals > 0 ? "0." + String(repeating: "0", count: decimals) + "%" : "0%"
         case .mean: base = "0." + String(repeating: "0", count: max(decimals, 1))
+        case .count, .frame: base = "0"
         }
         return suffix.isEmpty ? base : base + "\"" + suffix + "\""
     }
@@ -151,8 +152,8 @@ extension TableReport {
             rows.append([.empty] + header.map { Cell.text($0, headerStyle) })
             for (k, text) in header.enumerated() { fit(k + 1, headerWidth(text) + 1) }
             for cell in trended {
-                let style = Style(numberFormat: excelFormat(cell.statistic, decimals: cell.statistic == .percent ? decimals : 1))
-                let scale = cell.statistic == .percent ? 100.0 : 1.0
+                let style = Style(numberFormat: excelFormat(cell.statistic, decimals: cell.statistic.isProportion ? decimals : 1))
+                let scale = cell.statistic.isProportion ? 100.0 : 1.0
                 let label = trendLabel(cell)
                 var line: [Cell] = [.text(label, label.count > labelWidth ? Style(wrap: true) : Style())]
                 for w in waves {

@@ -19,9 +19,3 @@ extension TableSpec {
         return spec
     }
 }
-
-extension TableSpec.Row {
-    init(variable: String, statistic: TableSpec.Statistic? = nil) {
-        self.init(variable: variable, label: nil, levels: nil, labels: nil, exclude: nil, statistic: statistic)
-    }
-}

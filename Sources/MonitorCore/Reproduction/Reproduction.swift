@@ -140,7 +140,7 @@ public enum Reproduction {
                 out.append(check)
                 continue
             }
-            let scale = computed.statistic == .percent ? 100.0 : 1.0
+            let scale = computed.statistic.isProportion ? 100.0 : 1.0
             check.reproduced = computed.estimate.map { $0 * scale }
             var problems: [String] = []
             if let published = figure.value {
@@ -432,7 +432,7 @@ public struct ReproductionReport: Sendable, Codable {
         out += "figure (every survey and family: prevalence, severity, reporting, aangifte, response and the other sections) is recomputed with the table catalogue "
         out += "(`data/tables/`) and compared at the printed precision; `reproduced` is unrounded.\n\n"
         out += "```\n" + summary + "\n```\n\n"
-        for survey in ["ambtsdragers", "medewerkers"] {
+        for survey in SurveyInference.surveys {
             let rows = figures.filter { $0.survey == survey }
             guard !rows.isEmpty else { continue }
             out += "## Figures: \(survey)\n\n"

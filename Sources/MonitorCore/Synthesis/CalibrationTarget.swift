@@ -73,15 +73,15 @@ struct CompiledTarget {
         self.conditions = conditions
 
         let rowParts = target.row.split(separator: "=", maxSplits: 1).map(String.init)
-        let name = rowParts[0]
         let level = rowParts.count == 2 ? rowParts[1] : nil
+        let rowSpecs = spec.rows.filter { $0.key == rowParts[0] }
+        guard let rowSpec = rowSpecs.first(where: { level == nil || $0.levels == nil || $0.levels!.contains(level!) }) ?? rowSpecs.first else {
+            throw fail("\(spec.key) has no row \(rowParts[0])")
+        }
+        let name = rowSpec.variable
         guard let r = schema.index[name] else { throw fail("unknown row variable \(name)") }
         row = r
         let variable = schema.variables[r]
-        let rowSpecs = spec.rows.filter { $0.variable == name }
-        guard let rowSpec = rowSpecs.first(where: { level == nil || $0.levels == nil || $0.levels!.contains(level!) }) ?? rowSpecs.first else {
-            throw fail("\(spec.key) has no row \(name)")
-        }
         let excluded = Set(rowSpec.exclude ?? [])
         let missing = Set(codebook.missing.map(\.code) + [""])
         let valid = (codebook.levelCodes(of: name) ?? []).filter { !missing.contains($0) }
@@ -229,6 +229,16 @@ extension PublishedData {
             // A rank, a decrease or a product follows from cells that are targets of their own.
             guard case .cell = cell.form else { continue }
             let decimals = spec.decimals ?? 0
+            // A row that describes the response: its counts are targets; a share, a frame total or a rate follows
+            // from counts (and the frame, which no respondent changes).
+            let key = String(cell.row.split(separator: "=", maxSplits: 1)[0])
+            if let statistic = spec.rows.first(where: { $0.key == key })?.statistic, statistic.isResponse {
+                if statistic == .count, let value = figure.value {
+                    out.append(CalibrationTarget(id: cell.id + " (count)", spec: spec, row: cell.row, column: cell.column,
+                                                 kind: cell.row.contains("=") ? .levelCount(Int(value)) : .count(Int(value))))
+                }
+                continue
+            }
             if cell.nCheck == .count {
                 if let value = figure.value {
                     let level = cell.row.contains("=")

@@ -4,7 +4,7 @@ extension TableEngine {
     func rowOutcome(_ spec: TableSpec, row key: String, inBase: [Bool]) throws -> (Outcome, level: String, variable: String) {
         let parts = key.split(separator: "=", maxSplits: 1).map(String.init)
         let level = parts.count == 2 ? parts[1] : ""
-        let candidates = spec.rows.filter { $0.variable == parts[0] }
+        let candidates = spec.rows.filter { $0.key == parts[0] }
         guard let rowSpec = candidates.first(where: { level.isEmpty || $0.levels == nil || $0.levels!.contains(level) }) ?? candidates.first else {
             throw DataError(.spec, SourcePosition(file: spec.file ?? spec.key), "\(spec.name) has no row \(key)")
         }

@@ -120,6 +120,13 @@ public struct TableEngine: Sendable {
         var rows: [ComputedTable.Row] = []
         var cells: [TableCell] = []
         for rowSpec in spec.rows {
+            if let statistic = rowSpec.statistic, statistic.isResponse {
+                let (keys, rowCells) = try responseRow(spec, rowSpec, statistic: statistic, inBase: inBase, blocks: blocks.map(\.spec),
+                                                       columns: columns)
+                rows += keys
+                cells += rowCells
+                continue
+            }
             let first = cells.count
             var memberships: [(block: String, grouping: Grouping?)] = []
             let (outcome, shown, statistic) = try outcome(rowSpec, inBase: inBase)
@@ -127,10 +134,10 @@ public struct TableEngine: Sendable {
             let keys = shown.map { level -> (key: String, label: String, index: Int) in
                 let index = levels.firstIndex(of: level) ?? 0
                 if level.isEmpty {
-                    return (rowSpec.variable, rowSpec.label ?? codebook.label(of: rowSpec.variable), index)
+                    return (rowSpec.key, rowSpec.label ?? codebook.label(of: rowSpec.variable), index)
                 }
                 let label = rowSpec.labels?[level] ?? codebook.levelLabel(of: rowSpec.variable, code: level)
-                return ("\(rowSpec.variable)=\(level)", rowSpec.label.map { "\($0): \(label)" } ?? label, index)
+                return ("\(rowSpec.key)=\(level)", rowSpec.label.map { "\($0): \(label)" } ?? label, index)
             }
             rows += keys.map { ComputedTable.Row(key: $0.key, label: $0.label) }
             for block in blocks {

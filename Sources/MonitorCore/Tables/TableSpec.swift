@@ -8,8 +8,24 @@ public struct TableSpec: Codable, Sendable, Equatable {
     /// The report's four families of tables, and `context`: tables on the aggression's circumstances (daders,
     /// what it was aimed at, its background) and the respondents' attitudes, which the report's significance
     /// statements also cover.
-    public enum Family: String, Codable, Sendable, CaseIterable { case prevalence, severity, reporting, aangifte, context }
-    public enum Statistic: String, Codable, Sendable { case percent, mean }
+    /// `response`: the composition of the response and the response rates (chapter 1, bijlage B).
+    public enum Family: String, Codable, Sendable, CaseIterable { case prevalence, severity, reporting, aangifte, context, response }
+    /// What a row's cells hold. `percent` and `mean` are weighted design-based estimates. The others describe the
+    /// response itself, unweighted, as the report's response tables do (Tabel 1.2-1.5, bijlage B Tabel 4.3/4.4):
+    /// `count` the respondents of the cell (with the row's level, or with a valid answer when the row lists no
+    /// levels); `share` that count as a percentage of the cell's respondents with a valid answer (of all the cell's
+    /// respondents when the row lists no levels); `frame` the total of the row's `frame` file over the frame's rows
+    /// that fall in the cell (the invited or approached, a published aggregate); `rate` the count as a percentage
+    /// of that frame total (the response rate).
+    public enum Statistic: String, Codable, Sendable {
+        case percent, mean, count, share, frame, rate
+        /// Estimates between 0 and 1, printed as percentages.
+        public var isProportion: Bool { self == .percent || self == .share || self == .rate }
+        /// Counts and frame totals: whole numbers, compared exactly.
+        public var isCount: Bool { self == .count || self == .frame }
+        /// Unweighted descriptions of the response (no standard error, no test).
+        public var isResponse: Bool { self == .count || self == .share || self == .frame || self == .rate }
+    }
     public enum Test: String, Codable, Sendable { case groupVersusRest = "group_vs_rest", none }
 
     public struct Base: Codable, Sendable, Equatable {
@@ -20,6 +36,9 @@ public struct TableSpec: Codable, Sendable, Equatable {
 
     public struct Row: Codable, Sendable, Equatable {
         public var variable: String
+        /// The row's key in the output instead of the variable's name: needed when one variable is in several
+        /// rows (Tabel 4.3 in bijlage B: functie as invited, respons and response rate).
+        public var name: String?
         public var label: String?
         /// For a categorical variable: the levels shown, in order (default: every non-missing level).
         public var levels: [String]?
@@ -27,6 +46,24 @@ public struct TableSpec: Codable, Sendable, Equatable {
         /// Codes treated as missing for this row ("exclusief weet niet").
         public var exclude: [String]?
         public var statistic: Statistic?
+        /// For `statistic: frame` and `rate`: a frame file (columns: variables, then N), relative to the data folder
+        /// (as a weighting scheme names its frames) or absolute.
+        public var frame: String?
+
+        /// The row's key in the output (`name`, else the variable).
+        public var key: String { name ?? variable }
+
+        public init(variable: String, name: String? = nil, label: String? = nil, levels: [String]? = nil, labels: [String: String]? = nil,
+                    exclude: [String]? = nil, statistic: Statistic? = nil, frame: String? = nil) {
+            self.variable = variable
+            self.name = name
+            self.label = label
+            self.levels = levels
+            self.labels = labels
+            self.exclude = exclude
+            self.statistic = statistic
+            self.frame = frame
+        }
     }
 
     public struct ColumnBlock: Codable, Sendable, Equatable {
@@ -168,6 +205,12 @@ public struct TableSpec: Codable, Sendable, Equatable {
             }
         }
         for row in rows {
+            if [.frame, .rate].contains(row.statistic) != (row.frame != nil) {
+                throw DataError(.spec, where_, "row \(row.key): a `frame` file goes with statistic frame or rate, and they need one")
+            }
+            if row.name != nil, rows.filter({ $0.key == row.key }).count > 1 {
+                throw DataError(.spec, where_, "row key \(row.key) is used by two rows")
+            }
             let known = try levels(of: row.variable)
             for code in (row.levels ?? []) + (row.exclude ?? []) where known.map({ !$0.contains(code) }) ?? false {
                 throw DataError(.spec, where_, "row \(row.variable): no code \"\(code)\" (codes: \(known!.joined(separator: ", ")))")

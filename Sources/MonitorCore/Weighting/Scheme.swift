@@ -3,7 +3,8 @@ import Foundation
 /// A weighting scheme (data file `data/schemes/*.yaml`): which variables define the cells, the frame(s)
 /// to adjust to, the method, and what to do with small or unmatched cells. See docs/weighting.md.
 public struct WeightingScheme: Codable, Sendable, Equatable {
-    public enum Method: String, Codable, Sendable { case poststratify, rake }
+    /// `none`: every respondent weighs 1 (a survey the report tabulates unweighted, such as the organisaties).
+    public enum Method: String, Codable, Sendable { case poststratify, rake, none }
     public enum SmallCells: String, Codable, Sendable { case error, collapse }
     public enum Unmatched: String, Codable, Sendable {
         case error
@@ -64,6 +65,7 @@ public struct WeightingScheme: Codable, Sendable, Equatable {
         switch method {
         case .poststratify: return [frame].compactMap { $0 }
         case .rake: return (margins ?? []).map(\.frame)
+        case .none: return []
         }
     }
 }
@@ -162,6 +164,8 @@ public struct Weigher: Sendable {
             let result = try Raking.weights(base: d, margins: margins)
             w = result.weights
             iterations = result.iterations
+        case .none:
+            w = d
         }
         if let trim {
             w = try Trimming.trim(w, lower: trim.lower, upper: trim.upper, strict: trim.strict)
@@ -183,7 +187,11 @@ public struct Weigher: Sendable {
                                      trimmed: trim.map { ($0.lower, $0.upper) })
         result.excluded = excluded
         let steps = margins.map { SurveyDesign.CalibrationMargin(cells: $0.cellOfRow, cellCount: $0.labels.count, weights: w) }
-        result.calibration = scheme.method == .poststratify ? .postStratification(steps[0]) : .raking(steps)
+        switch scheme.method {
+        case .poststratify: result.calibration = .postStratification(steps[0])
+        case .rake: result.calibration = .raking(steps)
+        case .none: result.calibration = nil
+        }
         return result
     }
 

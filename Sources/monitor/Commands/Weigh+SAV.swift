@@ -12,7 +12,7 @@ extension Monitor.Weigh {
         if names.contains(where: { $0.lowercased() == weightName.lowercased() }) {
             throw UsageError("the file already has a variable \"\(weightName)\" (SPSS names ignore case); choose another name with --weight-name")
         }
-        let method = scheme.method == .poststratify ? "post-stratificatie" : "raking"
+        let method = scheme.method == .poststratify ? "post-stratificatie" : scheme.method == .rake ? "raking" : "ongewogen"
         let cells = frames.flatMap(\.variables).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let variable = SAVDictionary.Variable(
             name: weightName, label: "Weging (\(method) naar \(cells.joined(separator: " × ")); \(scheme.name))",

@@ -61,8 +61,9 @@ public struct SynthesisModel: Codable, Sendable, Equatable {
     public var priors: [Prior]?
     public var numeric: [String: NumericValues]?
     public var routing: [Routing]?
-    /// Multiple-response set -> its exclusive "none" item.
-    public var exclusive: [String: String]?
+    /// Multiple-response set -> its exclusive "none" item, or items (`[nee, onbekend]`): each excludes every other
+    /// item of the set.
+    public var exclusive: [String: ExclusiveItems]?
     /// Sets of which an answered record ticks at least one item.
     public var atLeastOne: [String]?
     /// Categorical variable -> (code -> binary variable that must be 1 for that code).
@@ -112,5 +113,20 @@ public struct SynthesisModel: Codable, Sendable, Equatable {
         var k = 0
         while left > 0 { counts[order[k % order.count]] += 1; left -= 1; k += 1 }
         return counts
+    }
+}
+
+/// The exclusive items of a multiple-response set: one name (`niet_besproken`) or a list (`[sociale_media_nee,
+/// sociale_media_onbekend]`, Tabel 4.3 of the organisaties: 'nee' and 'onbekend' exclude the doelgroepen and each other).
+public struct ExclusiveItems: Codable, Sendable, Equatable {
+    public var items: [String]
+    public init(_ items: [String]) { self.items = items }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let one = try? c.decode(String.self) { items = [one] } else { items = try c.decode([String].self) }
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if items.count == 1 { try c.encode(items[0]) } else { try c.encode(items) }
     }
 }

@@ -39,7 +39,7 @@ extension Synthesizer {
             }
             schema.derive(&record)
             // Multiple-response sets.
-            for (items, none) in exclusive { normalize(&record, items: items, none: none, forced: forced) }
+            for (items, nones) in exclusive { normalize(&record, items: items, nones: nones, forced: forced) }
             schema.derive(&record)
             // Routing.
             for (k, rule) in routing.enumerated() {
@@ -60,7 +60,7 @@ extension Synthesizer {
                     for v in rule.ask where fresh || (record[v] == routedOut[v] && schema.variables[v].type != .numeric) {
                         record[v] = draw(v, record)
                     }
-                    for (j, items) in rule.sets.enumerated() { normalize(&record, items: items, none: routingSetNone[k][j], forced: nil) }
+                    for (j, items) in rule.sets.enumerated() { normalize(&record, items: items, nones: routingSetNone[k][j], forced: nil) }
                 }
                 schema.derive(&record)
             }
@@ -107,7 +107,7 @@ extension Synthesizer {
 
     /// A multiple-response set: an exclusive item excludes the others, an answered set has a ticked item, and a
     /// set is answered or missing as a whole.
-    mutating func normalize(_ record: inout [UInt16], items: [Int], none: Int?, forced: Int?) {
+    mutating func normalize(_ record: inout [UInt16], items: [Int], nones: [Int], forced: Int?) {
         let validCount = items.filter { isValid($0, record[$0]) }.count
         if validCount == 0 { return }
         if validCount < items.count {
@@ -117,19 +117,21 @@ extension Synthesizer {
             }
             for i in items where !isValid(i, record[i]) { record[i] = code(i, "0")! }
         }
-        let one = items.map { record[$0] == code($0, "1") }
-        if let none, let noneIndex = items.firstIndex(of: none), one[noneIndex] {
-            let others = items.indices.filter { $0 != noneIndex && one[$0] }
-            if !others.isEmpty {
-                if forced == none { for k in others { record[items[k]] = code(items[k], "0")! } }
-                else { record[none] = code(none, "0")! }
-            }
+        // A ticked exclusive item: kept alone when it is the answer just set, else it gives way to the others
+        // (an ordinary item first, then the first exclusive one).
+        let ticked = items.filter { record[$0] == code($0, "1") }
+        if ticked.contains(where: { nones.contains($0) }) && ticked.count > 1 {
+            let keep: [Int]
+            if let forced, nones.contains(forced), ticked.contains(forced) { keep = [forced] }
+            else if ticked.contains(where: { !nones.contains($0) }) { keep = ticked.filter { !nones.contains($0) } }
+            else { keep = [ticked.first { nones.contains($0) }!] }
+            for i in ticked where !keep.contains(i) { record[i] = code(i, "0")! }
         }
         if !items.contains(where: { record[$0] == code($0, "1") }) {
-            if let none, forced != none {
+            if let none = nones.first, forced.map({ !nones.contains($0) }) ?? true {
                 record[none] = code(none, "1")!
             } else {
-                let candidates = items.filter { $0 != forced && $0 != none }
+                let candidates = items.filter { $0 != forced && !nones.contains($0) }
                 var weights = candidates.map { v in prior(v, record).map { $0[Int(code(v, "1")!)] } ?? 1 }
                 if weights.reduce(0, +) <= 0 { weights = candidates.map { _ in 1 } }
                 if !candidates.isEmpty {

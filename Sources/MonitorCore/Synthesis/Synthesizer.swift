@@ -25,7 +25,7 @@ public struct Synthesizer {
     /// Per variable: prior entries (condition masks, weight per domain index).
     var priors: [[(conditions: [(Int, [Bool])], weights: [Double])]]
     var routing: [(ask: [Int], conditions: [(Int, [Bool])], sets: [[Int]])] = []
-    var exclusive: [(items: [Int], none: Int?)] = []
+    var exclusive: [(items: [Int], nones: [Int])] = []
     var consistent: [(variable: Int, requires: [Int: Int])] = []
     var atLeast: [(variable: Int, items: [Int])] = []
     var structural: [(set: [(Int, UInt16)], conditions: [(Int, [Bool])])] = []
@@ -33,8 +33,8 @@ public struct Synthesizer {
     var emptyCode: [UInt16]
     var oneCode: [UInt16?]
     var zeroCode: [UInt16?]
-    /// Per routing rule and set: the set's exclusive item.
-    var routingSetNone: [[Int?]] = []
+    /// Per routing rule and set: the set's exclusive items.
+    var routingSetNone: [[[Int]]] = []
     /// Raw sources of every variable (itself when raw).
     var sourcesOf: [[Int]]
     /// Stop position -> the start of the set it falls in (itself outside sets); index rawCount = complete.
@@ -99,9 +99,9 @@ public struct Synthesizer {
         setOf = schema.variables.map { _ in nil }
         var k = 0
         for (name, items) in schema.sets.sorted(by: { $0.key < $1.key }) {
-            let none = try model.exclusive?[name].map(index)
-            if none != nil || (model.atLeastOne ?? []).contains(name) {
-                exclusive.append((items, none))
+            let nones = try (model.exclusive?[name]?.items ?? []).map(index)
+            if !nones.isEmpty || (model.atLeastOne ?? []).contains(name) {
+                exclusive.append((items, nones))
                 for i in items { setOf[i] = k }
                 k += 1
             }
@@ -113,7 +113,7 @@ public struct Synthesizer {
             guard let first = items.min(), let last = items.max() else { continue }
             for p in (first + 1)...max(first + 1, last) where p <= last { stopSnap[p] = first }
         }
-        routingSetNone = routing.map { rule in rule.sets.map { items in exclusive.first { $0.items == items }?.none } }
+        routingSetNone = routing.map { rule in rule.sets.map { items in exclusive.first { $0.items == items }?.nones ?? [] } }
         for (name, map) in (model.consistent ?? [:]).sorted(by: { $0.key < $1.key }) {
             let v = try index(name)
             var requires: [Int: Int] = [:]

@@ -46,7 +46,7 @@ public enum BundledData {
         let path = try path("codebook/\(nameOrPath).yaml")
         guard FileManager.default.fileExists(atPath: path) else {
             throw DataError(.codebook, SourcePosition(file: nameOrPath),
-                            "unknown survey \"\(nameOrPath)\": expected ambtsdragers or medewerkers, or a codebook .yaml file")
+                            "unknown survey \"\(nameOrPath)\": expected \(SurveyInference.surveyList), or a codebook .yaml file")
         }
         return try Codebook.load(path: path)
     }

@@ -10,7 +10,7 @@ public enum SchemeLocator {
         }
         let path = try BundledData.path("schemes/\(name).yaml")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw UsageProblem("unknown scheme \"\(name)\": use ambtsdragers, ambtsdragers-populatie, medewerkers or a .yaml file")
+            throw UsageProblem("unknown scheme \"\(name)\": use ambtsdragers, ambtsdragers-populatie, medewerkers, organisaties or a .yaml file")
         }
         return (path, BundledData.directory() ?? ".")
     }

@@ -3,7 +3,11 @@ import Foundation
 /// Which survey a respondent file belongs to, decided the same way by every command: `--survey`, else the
 /// mapping file's `survey:`, else the codebook that recognises the file's columns (after the map's renames).
 public enum SurveyInference {
-    public static let surveys = ["ambtsdragers", "medewerkers"]
+    /// The surveys of the Monitor, in the report's order: the one list every command takes them from (codebook,
+    /// scheme, bundled file and table folder are named after them).
+    public static let surveys = ["ambtsdragers", "medewerkers", "organisaties"]
+    /// "ambtsdragers, medewerkers or organisaties", for messages.
+    public static var surveyList: String { surveys.dropLast().joined(separator: ", ") + " or " + surveys.last! }
 
     public enum Reason: String, Sendable {
         case given = "--survey"

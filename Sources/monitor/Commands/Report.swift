@@ -27,7 +27,7 @@ extension Monitor {
         @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input); default: the bundled data.", valueName: "file"))
         var file: String?
 
-        @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
+        @Option(help: ArgumentHelp("ambtsdragers, medewerkers or organisaties (default: from the file's columns; without FILE, both).", valueName: "survey"))
         var survey: String?
 
         @Option(help: "Only this family: prevalence, severity, reporting, aangifte, context or all.")
@@ -55,7 +55,7 @@ extension Monitor {
                 throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
             }
             try adHoc.check(tables: tables, family: family)
-            if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
+            if let survey, !SurveyInference.surveys.contains(survey) { throw ValidationError("--survey is \(SurveyInference.surveyList)") }
         }
 
         func run() throws {

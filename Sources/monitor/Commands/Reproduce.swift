@@ -3,7 +3,7 @@ import Foundation
 import MonitorCore
 
 extension Monitor {
-    /// `monitor reproduce [--ambtsdragers FILE] [--medewerkers FILE] [--format md|csv|json] [-o FILE]`
+    /// `monitor reproduce [--ambtsdragers FILE] [--medewerkers FILE] [--organisaties FILE] [--format md|csv|json] [-o FILE]`
     struct Reproduce: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every published 2024 figure and significance statement against the tables.",
@@ -31,7 +31,10 @@ extension Monitor {
         @Option(help: ArgumentHelp("Respondent file of the medewerkers (default: the bundled one).", valueName: "file"))
         var medewerkers: String?
 
-        @Option(help: ArgumentHelp("Only this survey: ambtsdragers or medewerkers.", valueName: "survey"))
+        @Option(help: ArgumentHelp("Respondent file of the organisaties (default: the bundled one).", valueName: "file"))
+        var organisaties: String?
+
+        @Option(help: ArgumentHelp("Only this survey: ambtsdragers, medewerkers or organisaties.", valueName: "survey"))
         var survey: String?
 
         @Option(help: "Output format: md, csv or json (default: a plain listing with the summary).")
@@ -49,7 +52,7 @@ extension Monitor {
         var quiet: Bool { output.quiet }
 
         func validate() throws {
-            if let survey, !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
+            if let survey, !SurveyInference.surveys.contains(survey) { throw ValidationError("--survey is \(SurveyInference.surveyList)") }
         }
 
         func run() throws {
@@ -58,8 +61,8 @@ extension Monitor {
             let catalogue = try TableSpec.loadAll(directory: tablesFolder)
             // Everything reproduce reads: the respondent files, the catalogue, the published figures, map, codebooks, schemes.
             var guarded = GuardedPath.specs(tablesFolder, option: "the bundled catalogue", specs: catalogue) + GuardedPath.map(input)
-            for name in ["ambtsdragers", "medewerkers"] where survey == nil || survey == name {
-                let given = name == "ambtsdragers" ? ambtsdragers : medewerkers
+            for name in SurveyInference.surveys where survey == nil || survey == name {
+                let given = file(of: name)
                 guarded += GuardedPath.data(try given ?? BundledData.respondentFile(survey: name), name: given == nil ? "the bundled data" : "--\(name)")
                 guarded += GuardedPath.codebook(name) + GuardedPath.scheme(name, option: "the bundled scheme")
             }
@@ -69,8 +72,8 @@ extension Monitor {
             var figures: [FigureCheck] = []
             var statements: [StatementCheck] = []
             var sources: [String] = []
-            for name in ["ambtsdragers", "medewerkers"] where survey == nil || survey == name {
-                let given = name == "ambtsdragers" ? ambtsdragers : medewerkers
+            for name in SurveyInference.surveys where survey == nil || survey == name {
+                let given = file(of: name)
                 let path = try given ?? BundledData.respondentFile(survey: name)
                 let source = InputSource(argument: path)
                 sources.append(given ?? "data/" + URL(fileURLWithPath: path).lastPathComponent)
@@ -90,8 +93,8 @@ extension Monitor {
                                                                alternative: alternative)
                 Terminal.note("\(loaded.readNote); \(tables.count) tables; \(loaded.designSummary)", quiet: quiet)
             }
-            // Surveys of the report without a respondent file here: their figures count as not computed.
-            for name in Set(published.checkedFigures.map(\.survey)).sorted() where survey == nil && !["ambtsdragers", "medewerkers"].contains(name) {
+            // Surveys of the published figures that the monitor does not know: their figures count as not computed.
+            for name in Set(published.checkedFigures.map(\.survey)).sorted() where survey == nil && !SurveyInference.surveys.contains(name) {
                 figures += Reproduction.uncomputedFigures(published, survey: name, reason: "no respondent file of the survey \(name)")
             }
             var report = ReproductionReport(sources: sources, figures: figures, statements: statements)
@@ -108,6 +111,16 @@ extension Monitor {
             if failures > 0 {
                 throw DataError(.invalidValue, SourcePosition(file: sources.joined(separator: ", ")),
                                 "\(failures) published figures or explicit statements are not reproduced and not documented as irreconcilable")
+            }
+        }
+
+        /// The respondent file given for a survey (`--ambtsdragers`, `--medewerkers`, `--organisaties`), nil for the bundled one.
+        func file(of survey: String) -> String? {
+            switch survey {
+            case "ambtsdragers": return ambtsdragers
+            case "medewerkers": return medewerkers
+            case "organisaties": return organisaties
+            default: return nil
             }
         }
 

@@ -49,7 +49,7 @@ extension Monitor {
             """
         )
 
-        @Option(help: "ambtsdragers or medewerkers.")
+        @Option(help: "ambtsdragers, medewerkers or organisaties.")
         var survey: String
 
         @Option(help: "Random seed (the same seed gives the same file).")
@@ -101,7 +101,7 @@ extension Monitor {
         var quiet: Bool { outputOptions.quiet }
 
         func validate() throws {
-            if !["ambtsdragers", "medewerkers"].contains(survey) { throw ValidationError("--survey is ambtsdragers or medewerkers") }
+            if !SurveyInference.surveys.contains(survey) { throw ValidationError("--survey is \(SurveyInference.surveyList)") }
             if outputOptions.path == nil { throw ValidationError("--output: synth writes a file (renamed into place at the end); give its name, not - or nothing") }
             if let n, n < 1 { throw ValidationError("--n must be positive") }
             if iterations < 0 { throw ValidationError("--iterations must be 0 or more") }

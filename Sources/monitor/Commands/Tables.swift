@@ -33,7 +33,7 @@ extension Monitor {
         @Argument(help: ArgumentHelp("The respondent CSV ('-' for standard input); default: the bundled data.", valueName: "file"))
         var file: String?
 
-        @Option(help: ArgumentHelp("ambtsdragers or medewerkers (default: from the file's columns; without FILE, both).", valueName: "survey"))
+        @Option(help: ArgumentHelp("ambtsdragers, medewerkers or organisaties (default: from the file's columns; without FILE, both).", valueName: "survey"))
         var survey: String?
 
         @Option(help: "Only this family: prevalence, severity, reporting, aangifte, context or all.")
@@ -67,7 +67,7 @@ extension Monitor {
 
         func validate() throws {
             if family != "all" && TableSpec.Family(rawValue: family) == nil {
-                throw ValidationError("--family is one of prevalence, severity, reporting, aangifte, context, all")
+                throw ValidationError("--family is one of \(TableSpec.Family.allCases.map(\.rawValue).joined(separator: ", ")), all")
             }
             try adHoc.check(tables: tables, family: family)
             if (wide || excel) && format != .csv { throw ValidationError("--wide and --excel go with --format csv") }

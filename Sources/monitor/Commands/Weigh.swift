@@ -72,7 +72,7 @@ extension Monitor {
                 + GuardedPath.files(margin, option: "--margin") + GuardedPath.map(input)
             if let scheme { out += GuardedPath.scheme(scheme) }
             if scheme == nil && cell == nil && margin.isEmpty {
-                out += ["ambtsdragers", "medewerkers"].flatMap { GuardedPath.scheme($0, option: "the bundled scheme") }
+                out += SurveyInference.surveys.flatMap { GuardedPath.scheme($0, option: "the bundled scheme") }
             }
             return out
         }

@@ -79,7 +79,7 @@ enum TableSelection {
     static func resolve(file: String?, survey: String?, selected: [TableSpec], adHoc: AdHocTableOptions, filters: [RowFilter],
                         input: InputOptions) throws -> [(survey: String, source: InputSource, specs: [TableSpec])] {
         if adHoc.isRequested && file == nil && survey == nil {
-            throw UsageError("--rows without FILE tabulates a bundled file: name its survey with --survey ambtsdragers or medewerkers")
+            throw UsageError("--rows without FILE tabulates a bundled file: name its survey with --survey \(SurveyInference.surveyList)")
         }
         let sources = try SurveyTables.sources(file: file, survey: survey, selected: adHoc.isRequested ? [] : selected,
                                                csv: try input.csvOptions(), map: try input.exportMap())

@@ -52,8 +52,8 @@ extension GuardedPath {
     /// The inputs of `monitor estimate` and `monitor test`: the data, map, codebook, scheme and frame (without --survey or
     /// --scheme, the bundled codebooks and schemes the file may be weighted with).
     static func analysis(file: String, analysis: AnalysisOptions, design: DesignOptions, input: InputOptions) -> [GuardedPath] {
-        data(file) + map(input) + (analysis.survey.map { codebook($0) } ?? ["ambtsdragers", "medewerkers"].flatMap { codebook($0) })
-            + (design.scheme.map { scheme($0) } ?? ["ambtsdragers", "medewerkers"].flatMap { scheme($0, option: "the bundled scheme") })
+        data(file) + map(input) + (analysis.survey.map { codebook($0) } ?? SurveyInference.surveys.flatMap { codebook($0) })
+            + (design.scheme.map { scheme($0) } ?? SurveyInference.surveys.flatMap { scheme($0, option: "the bundled scheme") })
             + files(design.frame.map { [$0] } ?? [], option: "--frame")
     }
 }
@@ -63,7 +63,7 @@ extension GuardedPath {
     /// the data (FILE or the bundled files), the map, the codebooks and the scheme (given or each survey's own).
     static func tables(file: String?, survey: String?, specs: String?, folder: String, catalogue: [TableSpec], scheme: String?,
                        input: InputOptions) -> [GuardedPath] {
-        let surveys = survey.map { [$0] } ?? ["ambtsdragers", "medewerkers"]
+        let surveys = survey.map { [$0] } ?? SurveyInference.surveys
         var out = GuardedPath.specs(folder, option: specs == nil ? "the bundled catalogue" : "--specs", specs: catalogue)
             + data(file) + map(input) + surveys.flatMap { codebook($0) }
             + (scheme.map { GuardedPath.scheme($0) } ?? surveys.flatMap { GuardedPath.scheme($0, option: "the bundled scheme") })

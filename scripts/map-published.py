@@ -156,6 +156,51 @@ OVERRIDES = {
         ("F3.18", "tevredenheid_bespreken_groep=ontevreden", "ernst_categorie=minder_ernstig"),
     "tx3.7|Ontevredenheid naar ernst|Minder ernstig|Ontevreden opvolging melding":
         ("F3.18", "tevredenheid_melden_groep=ontevreden", "ernst_categorie=minder_ernstig"),
+    # response (chapter 1, bijlage B, summary): the margins of Tabel 1.2 are blocks of their own ('Totaal' is in
+    # every label), and the text's response figures are the tables' Totaal cells
+    "T1.2|Totaal voorzitters dagelijks bestuur|Totaal": ("T1.2", "respons", "type_ambtsdrager=voorzitter"),
+    "T1.2|Totaal leden dagelijks bestuur|Totaal": ("T1.2", "respons", "type_ambtsdrager=dagelijks_bestuur"),
+    "T1.2|Totaal volksvertegenwoordigers|Totaal": ("T1.2", "respons", "type_ambtsdrager=volksvertegenwoordiger"),
+    "T1.2|Totaal gemeente|Gemeenten": ("T1.2", "respons", "bestuurslaag=gemeente"),
+    "T1.2|Totaal provincie|Provincies": ("T1.2", "respons", "bestuurslaag=provincie"),
+    "T1.2|Totaal waterschap|Waterschappen": ("T1.2", "respons", "bestuurslaag=waterschap"),
+    "tx1.2|Respons|Ingevuld|Aantal": ("T1.2", "respons", "total"),
+    "txMS-A|Respons|Ingevuld|Aantal": ("T1.2", "respons", "total"),
+    "tx1.2|Respons|Benaderd|Aantal": ("T6.3", "uitgenodigd", "total"),
+    "tx1.2|Respons|Responspercentage|%": ("T6.3", "responspercentage", "total"),
+    "txMS-A|Respons|Responspercentage|%": ("T6.3", "responspercentage", "total"),
+    "tx1.2|Steekproef raadsleden|Raadsleden benaderd|Aantal": ("T6.3", "uitgenodigd", "functie=raadslid"),
+    **{f"T4.3B|{laag}|{label}|%|2024": ("T6.3", "responspercentage", column) for laag, label, column in (
+        ("Gemeente", "Burgemeesters", "functie=burgemeester"), ("Gemeente", "Wethouders", "functie=wethouder"),
+        ("Gemeente", "Raadsleden", "functie=raadslid"), ("Gemeente", "Totaal", "bestuurslaag=gemeente"),
+        ("Provincie", "CvK", "functie=cdk"), ("Provincie", "Gedeputeerden", "functie=gedeputeerde"),
+        ("Provincie", "Statenleden", "functie=statenlid"), ("Provincie", "Totaal", "bestuurslaag=provincie"),
+        ("Waterschap", "Dijkgraven/Watergraven", "functie=dijkgraaf"), ("Waterschap", "DB-leden", "functie=lid_db"),
+        ("Waterschap", "AB-leden", "functie=lid_ab"), ("Waterschap", "Totaal", "bestuurslaag=waterschap"))},
+    # the 'Totaal' rows of each bestuurslaag are the bestuurslaag's cells, not the Totaal column
+    **{f"T4.3B|{laag}|Totaal|{label}|2024": ("T6.3", row, f"bestuurslaag={code}")
+       for laag, code in (("Gemeente", "gemeente"), ("Provincie", "provincie"), ("Waterschap", "waterschap"))
+       for label, row in (("Totaal uitgenodigd", "uitgenodigd"), ("Respons", "respons"))},
+    "tx1.2.2|Respons|Deelnemers|Aantal": ("T1.3", "respons", "total"),
+    "txMS-M|Respons|Ingevuld|Aantal": ("T1.3", "respons", "total"),
+    # organisaties
+    "tx1.2.3|Respons|Organisaties ingevuld|Aantal": ("T1.5", "deelgenomen", "total"),
+    "tx1.2.3|Respons|Responspercentage|%": ("T1.5", "responspercentage", "total"),
+    "txMS-O|Respons|Responspercentage|%": ("T1.5", "responspercentage", "total"),
+    "txMS-O|Respons|Gemeenten|Aantal": ("T1.5", "deelgenomen", "bestuurslaag=gemeente"),
+    "txMS-O|Respons|Provincies|Aantal": ("T1.5", "deelgenomen", "bestuurslaag=provincie"),
+    "txMS-O|Respons|Waterschappen|Aantal": ("T1.5", "deelgenomen", "bestuurslaag=waterschap"),
+    # Tabel 4.1 prints each cell as a count with its percentage: the count rows are `aantal`
+    **{f"T4.1|{level}|{column}{suffix}": ("T4.1", ("beleid_gerichtheid=" if suffix else "aantal=") + level, cell)
+       for level in ("doelgroepgericht", "generiek")
+       for column, cell, suffixes in (("Totaal", "total", ("", " %")), ("Gemeenten", "bestuurslaag=gemeente", ("", " %")),
+                                      ("Provincies", "bestuurslaag=provincie", ("",)),
+                                      ("Waterschappen", "bestuurslaag=waterschap", ("",)))
+       for suffix in suffixes},
+    "T4.2a|Voor medewerkers|%": ("T4.2", "functionaris_medewerkers", "total"),
+    "T4.2a|Voor bestuurders|%": ("T4.2", "functionaris_bestuurders", "total"),
+    "T4.2a|Voor volksvertegenwoordigers|%": ("T4.2", "functionaris_volksvertegenwoordigers", "total"),
+    "T4.2a|Nee|%": ("T4.2", "functionaris_nee", "total"),
 }
 
 # Figures that are not one cell but follow from cells (data/published/README.md): a rank among a column's rows
@@ -192,6 +237,23 @@ UNMAPPED = [
      "Figuur 2.4 and 2.5 are not specified"),
     (r"^T3\.11\|Het interne registratiesysteem\|Besproken$",
      "not a cell: printed '-'; the registratiesysteem is only a melden answer (no besproken item)"),
+    # response (chapter 1, bijlage B): design facts and the address file, which no respondent file holds
+    (r"^tx1\.2\|Steekproef raadsleden\|Gemeenten in steekproef",
+     "not in the data: the 122 sampled gemeenten are a design fact; the respondent file names only gemeenten with a "
+     "respondent (gemeentecode), and no frame file lists the sample"),
+    (r"^tx1\.2\|Respons\|Volledig ingevuld\|",
+     "not in the codebook: whether a respondent completed the whole questionnaire (footnote 2: 975, 90%) is not a "
+     "variable of the respondent file"),
+    (r"^tx1\.2\.2\|I&O Research Panel\|",
+     "not in the data: the size of the I&O Research Panel and of its sample (footnote 3) are facts of the panel, not "
+     "of respondents, and the report gives no breakdown a frame file could hold"),
+    (r"^T4\.4B\|[^|]*\|% persoonlijke e-mailadressen openbaar beschikbaar$",
+     "not in the data: the share of personal e-mail addresses publicly available describes the address file the "
+     "invitations were sent from; the report prints only percentages, of address counts it does not give"),
+    # organisaties
+    (r"^T1\.6\|",
+     "not survey data: Tabel 1.6 counts the verdiepende interviews (Deel 4, 16 organisations), a qualitative part "
+     "of the study with organisations that are not the 117 respondents of the organisatievragenlijst"),
 
 ]
 

@@ -44,7 +44,7 @@ struct ResponseTableTests {
     @Test("count: the respondents of the cell with a valid answer, or with the level; unweighted")
     func counts() throws {
         let spec = Self.spec([.init(variable: "beleid_gerichtheid", name: "beantwoord", statistic: .count),
-                              .init(variable: "beleid_gerichtheid", statistic: .count, levels: ["doelgroepgericht", "generiek"])])
+                              .init(variable: "beleid_gerichtheid", levels: ["doelgroepgericht", "generiek"], statistic: .count)])
         let table = try Self.engine().compute(spec)
         #expect(table.rows.map(\.key) == ["beantwoord", "beleid_gerichtheid=doelgroepgericht", "beleid_gerichtheid=generiek"])
         #expect(Self.value(table, "beantwoord", "") == 6 && Self.value(table, "beantwoord", "gemeente") == 3)
@@ -52,7 +52,7 @@ struct ResponseTableTests {
         #expect(Self.value(table, "beleid_gerichtheid=generiek", "waterschap") == 1)
         #expect(Self.value(table, "beleid_gerichtheid=generiek", "provincie") == 1)
         let cell = try #require(table.cell(row: "beantwoord", block: "", column: ""))
-        #expect(cell.statistic == .count && cell.n == 6 && cell.standardError == nil && cell.verdict == nil)
+        #expect(cell.statistic == TableSpec.Statistic.count && cell.n == 6 && cell.standardError == nil && cell.verdict == nil)
         // The reproduction's exact count agrees with the cell, through the row's name.
         #expect(try Self.engine().count(spec, row: "beleid_gerichtheid=generiek", block: "bestuurslaag", column: "gemeente") == 1)
         #expect(try Self.engine().rowBaseN(spec, row: "beantwoord") == 6)
@@ -63,7 +63,7 @@ struct ResponseTableTests {
     @Test("share: the level's count over the valid answers (without levels: the valid answers over all respondents)")
     func shares() throws {
         let spec = Self.spec([.init(variable: "beleid_gerichtheid", name: "ingevuld", statistic: .share),
-                              .init(variable: "beleid_gerichtheid", statistic: .share, levels: ["doelgroepgericht"])])
+                              .init(variable: "beleid_gerichtheid", levels: ["doelgroepgericht"], statistic: .share)])
         let table = try Self.engine().compute(spec)
         #expect(Self.value(table, "ingevuld", "") == 6.0 / 7 && Self.value(table, "ingevuld", "gemeente") == 3.0 / 4)
         #expect(Self.value(table, "beleid_gerichtheid=doelgroepgericht", "") == 3.0 / 6)
@@ -90,7 +90,7 @@ struct ResponseTableTests {
     @Test("a frame that does not split a cell gives no value; a frame without the cell's variable is an error")
     func unsplitFrame() throws {
         let wildcard = Self.frame("bestuurslaag,beleid_gerichtheid,N\ngemeente,*,40\nprovincie,generiek,2\nwaterschap,*,8\n")
-        let spec = Self.spec([.init(variable: "beleid_gerichtheid", statistic: .frame, levels: ["generiek"], frame: wildcard)])
+        let spec = Self.spec([.init(variable: "beleid_gerichtheid", levels: ["generiek"], statistic: .frame, frame: wildcard)])
         let table = try Self.engine().compute(spec)
         #expect(Self.value(table, "beleid_gerichtheid=generiek", "provincie") == 2)
         #expect(Self.value(table, "beleid_gerichtheid=generiek", "gemeente") == nil)

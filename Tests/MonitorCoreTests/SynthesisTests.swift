@@ -101,6 +101,29 @@ struct SynthesisTests {
         #expect(a.rows != c.rows)
     }
 
+    @Test("organisaties: several exclusive items of a set ('nee', 'onbekend') each stand alone, through the moves",
+          arguments: ["single", "chain"])
+    func severalExclusiveItems(moves: String) throws {
+        let s = try Self.setup("organisaties")
+        let (synthesizer, _, _) = try Self.synthesize(s, seed: 5, iterations: 20_000, chainMoves: moves == "chain" ? 0.5 : 0)
+        let (header, rows) = synthesizer.table()
+        let col = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        let sets = Dictionary(uniqueKeysWithValues: (s.codebook.sets ?? []).map { ($0.name, $0.items) })
+        #expect(rows.count == 117 && s.model.exclusive?["sociale_media"]?.items.count == 2)
+        var exclusiveAnswers = 0
+        for row in rows {
+            for (set, nones) in s.model.exclusive ?? [:] {
+                let ticked = sets[set]!.filter { row[col[$0]!] == "1" }
+                #expect(!ticked.isEmpty, "\(row[0]): \(set) without an answer")
+                if ticked.contains(where: nones.items.contains) {
+                    exclusiveAnswers += 1
+                    #expect(ticked.count == 1, "\(row[0]): \(ticked) ticked together")
+                }
+            }
+        }
+        #expect(exclusiveAnswers > 0)
+    }
+
     @Test("records follow the questionnaire: composition, routing, sets and the most recent incident (also with copy moves and chains)",
           arguments: ["ambtsdragers", "medewerkers"], ["single", "copy", "chain"])
     func questionnaireRules(survey: String, moves: String) throws {
@@ -136,12 +159,14 @@ struct SynthesisTests {
             }
             let soort = row[col["soort_incident"]!]
             if forms.contains(soort) { #expect(row[col[soort]!] == "1", "\(row[0]): most recent incident \(soort) not reported") }
-            for (set, none) in s.model.exclusive ?? [:] {
+            for (set, nones) in s.model.exclusive ?? [:] {
                 let items = sets[set]!
                 let values = items.map { row[col[$0]!] }
                 guard values.allSatisfy({ $0 == "0" || $0 == "1" }) else { continue }
                 #expect(values.contains("1"), "\(row[0]): \(set) answered without a ticked item")
-                if row[col[none]!] == "1" { #expect(values.filter { $0 == "1" }.count == 1, "\(row[0]): \(none) with another item") }
+                for none in nones.items where row[col[none]!] == "1" {
+                    #expect(values.filter { $0 == "1" }.count == 1, "\(row[0]): \(none) with another item")
+                }
             }
             if let reasons = sets["reden_niet_gemeld"], row[col["niet_besproken"]!] == "0" || row[col["niet_gemeld"]!] == "0" {
                 for v in reasons { #expect(row[col[v]!] == "nvt" || stoppedEarly && row[col[v]!] == "", "\(row[0]): \(v) asked although discussed or reported") }

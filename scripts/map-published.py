@@ -285,6 +285,18 @@ N_RULES = [
      "base_n 171 (running text) disagrees with n=172 (126 + 46) of Tabel 3.16 for the same base and question"),
     ("T3.15", None, r"^tx3\.7\|Aangifte trend\|Gemeenten", False, True,
      "base_n 136 is the gemeenten column's n, not the whole base (181)"),
+    ("T3.1", None, None, False, False,
+     "group_n is the statement's n over both groups (printed in the row label: the row's n in the whole base, "
+     "which no column of the table holds), not the group's"),
+    ("T3.18", None, None, False, False,
+     "group_n is the statement's n over both groups (printed in the row label: the row's n in the whole base, "
+     "which no column of the table holds), not the group's"),
+    ("T3.19", None, None, False, False,
+     "base_n 345 is the smallest n of the six statements ('n min 2024'), not each statement's n"),
+    ("T3.20", None, None, False, False,
+     "base_n 583 is the smallest n of the three statements ('n min 2024'), not each statement's n"),
+    ("T3.21", None, None, False, False,
+     "base_n 474 is the smallest n of the five statements ('n min 2024'), not each statement's n"),
 ]
 
 # Significance statements: id -> (table, row, block, group_a, group_b, reason). Mapped statements name the

@@ -117,7 +117,7 @@ struct TablesCommandTests {
         #expect(tables.stdout.contains("|                        | Gemeenten | Provincies | Waterschappen |   Mannen | Vrouwen |"))
         #expect(tables.stdout.contains("| Contact met personen buiten de organisatie |"))
         #expect(list.stdout.contains("### ambtsdragers") && list.stdout.contains("### medewerkers") && list.stdout.contains("### organisaties")
-                && list.stdout.hasSuffix("72 tables\n"))
+                && list.stdout.hasSuffix("81 tables\n"))
     }
 
     @Test("--wide --excel keeps the marks: a column after each group's number with ▲ / ▼ / * / –, numbers stay numbers, UTF-8 with BOM")

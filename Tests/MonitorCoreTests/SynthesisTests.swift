@@ -339,6 +339,54 @@ struct SynthesisTests {
         #expect(more.loss <= result.loss + 1e-9)
     }
 
+    @Test("a start file without some of the codebook's questions gets them drawn from the model, routing applied; its own answers stay")
+    func startFileMissingColumns() throws {
+        let s = try Self.setup("medewerkers")
+        var synthesizer = try Synthesizer(codebook: s.codebook, model: s.model, seed: 3)
+        try synthesizer.generate()
+        let (header, rows) = synthesizer.table()
+        let doelwit = header.filter { $0.hasPrefix("doelwit_") }
+        #expect(!doelwit.isEmpty)
+        // A question of every respondent, a set and a categorical of the victims, one routed by panel.
+        let dropped = Set(["veilig_in_functie", "achtergrond", "invloed_sociale_media"] + doelwit)
+        let keep = header.indices.filter { !dropped.contains(header[$0]) }
+        let file = try Self.rawTable(keep.map { header[$0] }, rows.map { row in keep.map { row[$0] } })
+        var loaded = try Synthesizer(codebook: s.codebook, model: s.model, seed: 5)
+        try loaded.load(file)
+        #expect(Set(loaded.absentColumns) == dropped)
+        let (after, drawn) = loaded.table()
+        #expect(after == header)
+        // The file's own answers stay as they were.
+        #expect(drawn.allSatisfy { $0.count == header.count })
+        #expect(zip(drawn, rows).allSatisfy { new, old in keep.allSatisfy { new[$0] == old[$0] } })
+        // A drawn question is asked of exactly the respondents the model asks it of (the file was drawn by the same
+        // model, so its values say who): empty or 'nvt' where the file's were, an answer where the file had one.
+        let notAsked: Set<String> = ["", "nvt"]
+        for name in dropped {
+            let k = try #require(header.firstIndex(of: name))
+            for (new, old) in zip(drawn, rows) {
+                #expect(notAsked.contains(new[k]) == notAsked.contains(old[k]), "\(name): \(old[k]) became \(new[k])")
+                if notAsked.contains(old[k]) { #expect(new[k] == old[k]) }
+            }
+        }
+        // The drawn set is answered with at least one ticked item wherever it is asked.
+        let items = doelwit.map { header.firstIndex(of: $0)! }
+        for row in drawn where items.contains(where: { !notAsked.contains(row[$0]) }) {
+            #expect(items.contains { row[$0] == "1" })
+        }
+        #expect(drawn.contains { row in items.contains { row[$0] == "1" } })
+        // The same seed draws the same answers.
+        var again = try Synthesizer(codebook: s.codebook, model: s.model, seed: 5)
+        try again.load(file)
+        #expect(again.table().rows == drawn)
+        // The design and margin variables are not drawn: a file without one is refused.
+        let noGeslacht = header.indices.filter { header[$0] != "geslacht" }
+        var refused = try Synthesizer(codebook: s.codebook, model: s.model, seed: 5)
+        #expect(throws: DataError.self) {
+            try refused.load(try Self.rawTable(noGeslacht.map { header[$0] }, rows.map { row in noGeslacht.map { row[$0] } }))
+        }
+    }
+
     @Test("a start file with a value the model cannot produce is refused with its line, column and value")
     func startFileBadValue() throws {
         let s = try Self.setup("medewerkers")
@@ -354,12 +402,15 @@ struct SynthesisTests {
         } catch let error as DataError {
             #expect(error.position.line == 8 && error.position.columnName == "ernst" && error.position.value == "9", "\(error)")
         }
-        header[ernst] = "ernst_x"
+        rows[6][ernst] = "4"
+        // A question the file lacks is drawn (startFileMissingColumns); a design or margin variable is not.
+        let geslacht = try #require(header.firstIndex(of: "geslacht"))
+        header[geslacht] = "geslacht_x"
         do {
             try loaded.load(try Self.rawTable(header, rows))
-            Issue.record("a file without ernst was accepted")
+            Issue.record("a file without geslacht was accepted")
         } catch let error as DataError {
-            #expect(error.kind == .missingColumn && error.description.contains("ernst"), "\(error)")
+            #expect(error.kind == .missingColumn && error.description.contains("geslacht"), "\(error)")
         }
     }
 

@@ -3,25 +3,36 @@
 /// further cooling round from a low temperature) without repeating it.
 extension Synthesizer {
     /// Replaces the records by the rows of `table`, a respondent file in the survey's canonical codebook (as
-    /// `monitor synth` writes it): every non-derived codebook variable must be a column, and every value must be
-    /// one the synthesis model can produce (a valid or missing code; for a numeric variable one of the model's
-    /// candidate values; for a text variable one of its prior's values). Derived variables are recomputed. The
-    /// questionnaire's stop position is read off the answers: one past the last question answered (a set counts
-    /// as one question), or complete when every later question may legitimately be empty (routed out).
+    /// `monitor synth` writes it): every value must be one the synthesis model can produce (a valid or missing
+    /// code; for a numeric variable one of the model's candidate values; for a text variable one of its prior's
+    /// values). Derived variables are recomputed. The questionnaire's stop position is read off the answers: one
+    /// past the last question answered (a set counts as one question), or complete when every later question may
+    /// legitimately be empty (routed out).
+    ///
+    /// A raw variable that is not a column of the file (a question the codebook gained after the file was
+    /// written) is drawn from the model, as a fresh run draws it: from its prior given the respondent's other
+    /// answers, for a respondent whose stop position lies beyond it, and then the questionnaire's rules are
+    /// applied (routing empties it where it is not asked, a multiple-response set gets its ticked item). The
+    /// stop position is read off the file's columns only. The file's own answers stay as they are. The design and
+    /// margin variables must be columns. `absentColumns` lists the variables drawn.
     /// Throws a `DataError` naming the file, line, column and value of the first value that does not fit.
     public mutating func load(_ table: RawTable) throws {
-        var columns: [RawTextColumn] = []
+        var columns: [RawTextColumn?] = []
         for v in 0..<schema.rawCount {
             let name = schema.variables[v].name
-            guard let column = table.column(named: name) else {
+            let column = table.column(named: name)
+            if column == nil && fixed[v] {
                 throw DataError(.missingColumn, SourcePosition(file: table.source, line: 1, columnName: name),
-                                "the codebook's variable \(name) is not a column of the file")
+                                "the codebook's variable \(name) is not a column of the file (a design or margin variable, which the model does not draw)")
             }
             columns.append(column)
         }
+        let absent = columns.map { $0 == nil }
+        absentColumns = (0..<schema.rawCount).filter { absent[$0] }.map { schema.variables[$0].name }
         // Per column: each distinct value of the file -> domain index (resolved once, not per row).
         var lookup: [[Int: UInt16]] = []
         for (v, column) in columns.enumerated() {
+            guard let column else { lookup.append([:]); continue }
             let variable = schema.variables[v]
             var map: [Int: UInt16] = [:]
             for (k, value) in column.values.enumerated() {
@@ -34,7 +45,9 @@ extension Synthesizer {
         let slots = schema.variables.count + 1
         for row in 0..<table.rowCount {
             var record = [UInt16](repeating: 0, count: slots)
+            for v in absent.indices where absent[v] { record[v] = emptyCode[v] }
             for (v, column) in columns.enumerated() {
+                guard let column else { continue }
                 let code = column.codes[row]
                 guard let index = lookup[v][code] else {
                     let value = column.values[code]
@@ -47,11 +60,26 @@ extension Synthesizer {
                 }
                 record[v] = index
             }
-            record[stopSlot] = UInt16(inferredStop(record))
+            record[stopSlot] = UInt16(inferredStop(record, absent: absent))
             schema.derive(&record)
+            if !absentColumns.isEmpty { drawAbsent(&record, absent: absent) }
             loaded.append(record)
         }
         records = loaded
+    }
+
+    /// Draws the raw variables that the start file lacks for one record (`load`): in the order of a fresh draw,
+    /// those before the record's stop position, each from its prior given the answers so far; then the
+    /// questionnaire's rules, with the record as it is now as the "before" state, so that routing only empties
+    /// the drawn questions that are not asked and completes the drawn sets (the file's answers already obey them).
+    mutating func drawAbsent(_ record: inout [UInt16], absent: [Bool]) {
+        let stop = Int(record[stopSlot])
+        for v in drawOrder where absent[v] && v < stop {
+            record[v] = draw(v, record)
+            schema.derive(&record)
+        }
+        let drawn = record
+        repair(&record, old: drawn, forced: nil)
     }
 
     /// The domain index of a file's `value` for `variable`: a code, or for a numeric variable one of the model's
@@ -108,14 +136,16 @@ extension Synthesizer {
     /// The stop position of a loaded record: one past its last non-empty answer (snapped to the start of a
     /// multiple-response set), or `rawCount` (complete) when every question after that answer is one whose routed-out
     /// code is the empty cell, so that an empty answer there says nothing about dropping out.
-    func inferredStop(_ record: [UInt16]) -> Int {
+    /// Variables marked `absent` (not columns of a start file) say nothing: they are skipped in both tests.
+    func inferredStop(_ record: [UInt16], absent: [Bool]? = nil) -> Int {
+        let unknown = { (v: Int) in absent?[v] ?? false }
         var last = -1
-        for v in stride(from: schema.rawCount - 1, through: 0, by: -1) where !fixed[v] && record[v] != emptyCode[v] {
+        for v in stride(from: schema.rawCount - 1, through: 0, by: -1) where !fixed[v] && !unknown(v) && record[v] != emptyCode[v] {
             last = v
             break
         }
         let stop = last + 1
-        if (stop..<schema.rawCount).allSatisfy({ fixed[$0] || routedOut[$0] == emptyCode[$0] }) { return schema.rawCount }
+        if (stop..<schema.rawCount).allSatisfy({ fixed[$0] || unknown($0) || routedOut[$0] == emptyCode[$0] }) { return schema.rawCount }
         return stopSnap[stop]
     }
 }

@@ -19,6 +19,8 @@ public struct Synthesizer {
     let schema: RecordSchema
     var rng: SeededGenerator
     public internal(set) var records: [[UInt16]] = []
+    /// The raw variables the last `load` drew because the start file lacked them (codebook order).
+    public internal(set) var absentColumns: [String] = []
     var fixed: [Bool]
     /// The raw variables in the order of the first draw: the model's `first`, then codebook order.
     var drawOrder: [Int] = []

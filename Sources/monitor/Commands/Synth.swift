@@ -25,7 +25,9 @@ extension Monitor {
             --start FILE continues a calibration: the respondents are the rows of FILE (a file this command \
             wrote, or any file in the canonical codebook whose values the synthesis model can produce) instead \
             of fresh draws, and the annealing starts at --temperature (default 0.2, a tenth of a fresh run's) in \
-            --cycles cooling rounds (default 1). The seed then drives only the moves. A file made in two steps is \
+            --cycles cooling rounds (default 1). The seed then drives only the moves (and the draws of codebook \
+            variables FILE lacks: a question added to the codebook after FILE was written is drawn from the \
+            model for the respondents who reached it, routing applied, and calibrated with the rest). A file made in two steps is \
             as reproducible as one made in one: the same commands give the same bytes. --swap A:B (repeatable) \
             first exchanges every answer of respondents A and B (not their design cell, geslacht or functie), to \
             start from a configuration a knot needs (scripts/knots.py). --set ID:VARIABLE=VALUE (repeatable, \
@@ -166,6 +168,10 @@ extension Monitor {
                 let table = try CSVReader().read(InputSource(argument: start), columns: .all)
                 try synthesizer.load(table)
                 Terminal.note("\(survey): \(NumberFormat.grouped(synthesizer.recordCount)) respondents read from \(table.source); calibration goes on (seed \(seed))", quiet: quiet)
+                if !synthesizer.absentColumns.isEmpty {
+                    let names = synthesizer.absentColumns
+                    Terminal.note("\(survey): \(names.count) codebook variables are not columns of \(table.source) and were drawn from the model (routing applied): " + (names.count > 8 ? names.prefix(8).joined(separator: ", ") + ", ..." : names.joined(separator: ", ")), quiet: quiet)
+                }
                 if !swaps.isEmpty || !sets.isEmpty {
                     guard let ids = table.column(named: model.id.variable) else {
                         throw UsageError("--swap / --set: \(table.source) has no column \(model.id.variable)")
